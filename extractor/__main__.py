@@ -1,0 +1,5 @@
+"""``python -m extractor``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,93 @@
+"""pandas views of records: results to DataFrames, and output files back to DataFrames.
+
+pandas is imported inside the functions, so ``import extractor`` stays light.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["METRIC_COLUMNS", "read_records", "to_dataframe"]
+
+#: Columns of a metrics DataFrame, in order, with their pandas dtypes.
+METRIC_COLUMNS: dict[str, str] = {
+    "source": "string",
+    "start": "Int64",
+    "end": "Int64",
+    "text": "string",
+    "value": "object",  # exact Decimal
+    "value_max": "object",
+    "unit": "string",
+    "unit_surface": "string",
+    "qualifier": "category",
+    "marker": "string",
+    "kind": "category",
+    "object": "string",
+    "indicator": "string",
+    "direction": "category",
+    "status": "category",
+    "period": "Int64",
+    "section_id": "string",
+    "item_id": "string",
+    "rule": "string",
+}
+
+
+class _HasDicts(Protocol):
+    def to_dicts(self) -> list[dict[str, Any]]: ...
+
+
+def _frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    import pandas as pd
+    from decimal import Decimal
+
+    rows = [r for r in rows if r.get("type") == "metric"]
+    df = pd.DataFrame.from_records(rows, columns=list(METRIC_COLUMNS))
+    for col in ("value", "value_max"):
+        df[col] = [None if v is None or v != v else Decimal(str(v)) for v in df[col]]
+    for col, dtype in METRIC_COLUMNS.items():
+        if dtype != "object":
+            df[col] = df[col].astype(dtype)
+    return df
+
+
+def to_dataframe(results: _HasDicts | Iterable[_HasDicts]) -> pd.DataFrame:
+    """One row per metric of one or many extraction results; ``value`` holds exact Decimals."""
+    if hasattr(results, "to_dicts"):
+        results = [results]  # type: ignore[list-item]
+    rows: list[dict[str, Any]] = []
+    for res in results:  # type: ignore[union-attr]
+        rows.extend(res.to_dicts())
+    return _frame(rows)
+
+
+def read_records(path: str | Path) -> pd.DataFrame:
+    """Load the metrics of an output file (``.jsonl``, ``.json``, ``.csv``, ``.parquet``)."""
+    import pandas as pd
+
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        with p.open(encoding="utf-8") as f:
+            return _frame(json.loads(line) for line in f if line.strip())
+    if suffix == ".json":
+        data = json.loads(p.read_text(encoding="utf-8"))
+        return _frame(data if isinstance(data, list) else data.get("records", []))
+    if suffix == ".csv":
+        df = pd.read_csv(p, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        rows = [{k: (v if v != "" else None) for k, v in r.items()} for r in df.to_dict("records")]
+        for r in rows:
+            for k in ("start", "end", "period"):
+                if r.get(k) is not None:
+                    r[k] = int(r[k])
+        return _frame(rows)
+    if suffix == ".parquet":
+        df = pd.read_parquet(p)
+        return _frame(df.astype(object).where(df.notna(), None).to_dict("records"))
+    raise ValueError(f"cannot read records from {p.name}: expected .jsonl, .json, .csv or .parquet")

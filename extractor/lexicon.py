@@ -1,0 +1,229 @@
+"""Word lists from ``extractor/data/*.toml``, validated when they load.
+
+Every list the extractor matches against lives in a data file; this module reads them once per
+process, checks them with pydantic models (``extra="forbid"``: a misspelt key is an error, and
+``tomllib`` itself rejects duplicate keys) and exposes them as one frozen :class:`Lexicon`.
+"""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised only on 3.10
+    import tomli as tomllib
+
+__all__ = [
+    "KINDS",
+    "ContextCues",
+    "DirectionRule",
+    "IndicatorSpec",
+    "ObjectRules",
+    "RuleSpec",
+    "StatusRule",
+    "Kind",
+    "Lexicon",
+    "LexiconError",
+    "NumeralSpec",
+    "QualifierSpec",
+    "TrapSpec",
+    "UnitSpec",
+    "load_lexicon",
+]
+
+Kind = Literal[
+    "count", "money", "percent", "area", "length", "weight", "volume", "energy", "duration", "multiple", "other"
+]
+KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
+QualifierName = Literal["exact", "approx", "more_than", "at_least", "at_most", "less_than", "range"]
+
+
+class LexiconError(Exception):
+    """A data file is missing, malformed or inconsistent."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class UnitSpec(_Strict):
+    """One unit or measure word as written after a number."""
+
+    surface: str = Field(min_length=1)
+    name: str = ""
+    kind: Kind
+    scale: Decimal = Decimal(1)
+    weak: bool = False
+
+    @model_validator(mode="after")
+    def _default_name(self) -> UnitSpec:
+        if not self.name:
+            object.__setattr__(self, "name", self.surface)
+        return self
+
+
+class _UnitsFile(_Strict):
+    units: list[UnitSpec]
+
+    @field_validator("units")
+    @classmethod
+    def _unique(cls, units: list[UnitSpec]) -> list[UnitSpec]:
+        seen: set[str] = set()
+        for unit in units:
+            if unit.surface in seen:
+                raise ValueError(f"unit {unit.surface!r} is listed twice")
+            seen.add(unit.surface)
+        return units
+
+
+class NumeralSpec(_Strict):
+    chinese_digits: list[str]
+    chinese_continuations: list[str]
+    magnitudes: list[str]
+    range_separators: list[str]
+    percent_prefix: str
+    fraction_infix: str
+
+
+class QualifierSpec(_Strict):
+    prefix: dict[QualifierName, list[str]]
+    infix: dict[QualifierName, list[str]]
+    suffix: dict[QualifierName, list[str]]
+
+
+class TrapSpec(_Strict):
+    phrases: list[str]
+    quotes: list[tuple[str, str]]
+    max_quoted: int = Field(gt=0)
+    ordinal_prefixes: list[str]
+    year_min: int
+    year_max: int
+
+
+class _BareMagnitude(_Strict):
+    people_after: list[str]
+    people_before: list[str]
+    money_before: list[str]
+    money_after: list[str]
+
+
+class ContextCues(_Strict):
+    bare_magnitude: _BareMagnitude
+
+
+class DirectionRule(_Strict):
+    id: str
+    value: Literal["up", "down"]
+    words: list[str]
+
+
+class StatusRule(_Strict):
+    id: str
+    value: Literal["target", "actual"]
+    words: list[str]
+
+
+class ObjectRules(_Strict):
+    verbs: list[str]
+    determiners: list[str]
+    comparisons: list[str]
+
+
+class RuleSpec(_Strict):
+    """The classifier's ordered rule table (``rules.toml``)."""
+
+    direction: list[DirectionRule]
+    links: list[str]
+    status: list[StatusRule]
+    not_cues: list[str]
+    heading_cues: list[str]
+    object: ObjectRules
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> RuleSpec:
+        ids = [r.id for r in self.direction] + [r.id for r in self.status]
+        dupes = {i for i in ids if ids.count(i) > 1}
+        if dupes:
+            raise ValueError(f"rule ids listed twice: {sorted(dupes)}")
+        return self
+
+
+class IndicatorSpec(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+    aliases: list[str] = Field(min_length=1)
+
+
+class _IndicatorsFile(_Strict):
+    indicator: list[IndicatorSpec]
+
+    @field_validator("indicator")
+    @classmethod
+    def _unique(cls, items: list[IndicatorSpec]) -> list[IndicatorSpec]:
+        ids = [i.id for i in items]
+        if len(ids) != len(set(ids)):
+            raise ValueError("indicator ids must be unique")
+        return items
+
+
+class Lexicon(_Strict):
+    """All word lists, validated."""
+
+    units: dict[str, UnitSpec]
+    numerals: NumeralSpec
+    qualifiers: QualifierSpec
+    traps: TrapSpec
+    context: ContextCues
+    rules: RuleSpec
+    indicators: list[IndicatorSpec]
+
+    def qualifier_markers(self, position: Literal["prefix", "infix", "suffix"]) -> dict[str, str]:
+        """Map each marker surface at ``position`` to its qualifier name."""
+        table: dict[QualifierName, list[str]] = getattr(self.qualifiers, position)
+        out: dict[str, str] = {}
+        for name, markers in table.items():
+            for marker in markers:
+                if marker in out:
+                    raise LexiconError(f"qualifier marker {marker!r} is listed twice under {position}")
+                out[marker] = name
+        return out
+
+
+def _read(name: str) -> dict[str, Any]:
+    try:
+        raw = resources.files("extractor.data").joinpath(name).read_bytes()
+    except FileNotFoundError as exc:
+        raise LexiconError(f"data file {name} is missing from the package") from exc
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise LexiconError(f"data file {name} is not valid TOML: {exc}") from exc
+
+
+def _validate(model: type[_Strict], name: str) -> Any:
+    try:
+        return model.model_validate(_read(name))
+    except ValidationError as exc:
+        raise LexiconError(f"data file {name} does not match its schema:\n{exc}") from exc
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    """Load and validate every data file (once per process)."""
+    units_file: _UnitsFile = _validate(_UnitsFile, "units.toml")
+    return Lexicon(
+        units={u.surface: u for u in units_file.units},
+        numerals=_validate(NumeralSpec, "numerals.toml"),
+        qualifiers=_validate(QualifierSpec, "qualifiers.toml"),
+        traps=_validate(TrapSpec, "traps.toml"),
+        context=_validate(ContextCues, "context.toml"),
+        rules=_validate(RuleSpec, "rules.toml"),
+        indicators=_validate(_IndicatorsFile, "indicators.toml").indicator,
+    )

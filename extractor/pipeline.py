@@ -1,0 +1,247 @@
+"""One document in, typed records out.
+
+``text ─normalize─▶ copy + offset map ─quantities─▶ candidates ─classify─▶ meanings``
+``text ─structure─▶ sections · items · checks``; each metric gets the ids of the section and item
+that contain it, and every offset is mapped back to the original text, so for every record
+``text[record.start:record.end] == record.text``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from .classify import Classifier, Meaning
+from .lexicon import Lexicon, load_lexicon
+from .models import (
+    Check,
+    Count,
+    DocumentInfo,
+    FocusItem,
+    Measure,
+    MetricBase,
+    Money,
+    Multiple,
+    Percentage,
+    Section,
+    Unit,
+)
+from .normalize import normalize
+from .quantities import Candidate, QuantityFinder, Rejection
+from .structure import Structure, find_structure
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Extraction", "Extractor", "extract", "extract_file", "get_extractor"]
+
+_METRIC_CLASSES: dict[str, type[MetricBase]] = {
+    "count": Count,
+    "money": Money,
+    "percent": Percentage,
+    "multiple": Multiple,
+}
+_TYPE_ORDER = {"section": 0, "focus_item": 1, "check": 2, "metric": 3}
+
+
+def _normal(value: Decimal) -> Decimal:
+    """``Decimal('48400.0')`` → ``Decimal('48400')``; never an exponent form like ``4.84E+4``."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+@dataclass
+class Extraction:
+    """The records of one document."""
+
+    source: str | None
+    text: str
+    records: list[BaseModel]
+    document: DocumentInfo
+    rejections: list[Rejection] = field(default_factory=list)
+
+    @property
+    def metrics(self) -> list[MetricBase]:
+        return [r for r in self.records if isinstance(r, MetricBase)]
+
+    def all_records(self) -> Iterator[BaseModel]:
+        """Every record in document order, the ``document`` record last."""
+        yield from self.records
+        yield self.document
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        """JSON-ready dicts (exact numbers, canonical unit names)."""
+        return [r.model_dump(mode="json") for r in self.all_records()]
+
+    def to_jsonl(self) -> str:
+        """The records as JSON Lines."""
+        return "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in self.to_dicts())
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """The metric records as a pandas DataFrame."""
+        from .frames import to_dataframe
+
+        return to_dataframe([self])
+
+
+def _title(text: str) -> str | None:
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            return line if len(line) <= 80 else None
+    return None
+
+
+class Extractor:
+    """Runs the stages for one document.  Build once, call :meth:`extract` many times."""
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon or load_lexicon()
+        self.finder = QuantityFinder(self.lexicon)
+        self.classifier = Classifier(self.lexicon)
+
+    def extract(
+        self,
+        text: str,
+        source: str | None = None,
+        *,
+        encoding: str | None = None,
+        format: str | None = None,
+        with_text: bool = False,
+    ) -> Extraction:
+        """Extract every record from ``text``; offsets index ``text`` exactly as given."""
+        norm = normalize(text)
+        cands, rejected = self.finder.find(norm.text)
+        structure = find_structure(text)
+        target_sections = [
+            (s.start, s.end) for s in structure.sections if self.classifier.heading_is_target(s.heading)
+        ]
+
+        def section_info(pos: int) -> tuple[bool, int | None]:
+            orig = norm.to_original(pos)
+            return any(s <= orig < e for s, e in target_sections), None
+
+        meanings = self.classifier.classify(norm.text, cands, section_info)
+        records: list[BaseModel] = []
+        records.extend(self._structure_records(text, source, structure))
+        for cand, meaning in zip(cands, meanings):
+            records.append(self._metric(text, source, norm.span_to_original(cand.start, cand.end), cand, meaning,
+                                        structure))
+        records.sort(key=lambda r: (getattr(r, "start", 0), _TYPE_ORDER.get(getattr(r, "type", ""), 9)))
+        counts = Counter(getattr(r, "type", "") for r in records)
+        warnings = [
+            f"the document declares {c.declared} {c.what} but {c.found} were found"
+            for c in structure.checks
+            if not c.ok
+        ]
+        if not text.strip():
+            warnings.append("the document is empty")
+        document = DocumentInfo(
+            source=source,
+            title=_title(text),
+            chars=len(text),
+            sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+            counts=dict(sorted(counts.items())),
+            warnings=warnings,
+            encoding=encoding,
+            format=format,
+            text=text if with_text else None,
+        )
+        rejections = [
+            Rejection(*norm.span_to_original(r.start, r.end), r.rule) for r in rejected
+        ]
+        return Extraction(source, text, records, document, rejections)
+
+    def _structure_records(self, text: str, source: str | None, structure: Structure) -> Iterator[BaseModel]:
+        for s in structure.sections:
+            yield Section(
+                source=source, start=s.start, end=s.end, text=text[s.start : s.end], id=s.id, level=s.level,
+                index=s.index, marker=s.marker, heading=s.heading, theme=s.theme, action=s.action,
+                parent_id=s.parent_id,
+            )
+        for i in structure.items:
+            yield FocusItem(
+                source=source, start=i.start, end=i.end, text=text[i.start : i.end], id=i.id, level=i.level,
+                ordinal=i.ordinal, marker=i.marker, topic=i.topic, slogan=i.slogan, section_id=i.section_id,
+            )
+        for c in structure.checks:
+            yield Check(
+                source=source, start=c.start, end=c.end, text=text[c.start : c.end], what=c.what,
+                declared=c.declared, found=c.found, ok=c.ok,
+            )
+
+    def _metric(
+        self,
+        text: str,
+        source: str | None,
+        span: tuple[int, int],
+        cand: Candidate,
+        meaning: Meaning,
+        structure: Structure,
+    ) -> MetricBase:
+        start, end = span
+        unit = None
+        if cand.unit is not None:
+            unit = Unit(surface=cand.unit_surface, name=cand.unit.name, kind=cand.unit.kind, scale=cand.unit.scale)
+        section_id, item_id = structure.locate(start)
+        cls = _METRIC_CLASSES.get(cand.kind, Measure)
+        return cls(
+            source=source,
+            start=start,
+            end=end,
+            text=text[start:end],
+            value=_normal(cand.value),
+            value_max=None if cand.value_max is None else _normal(cand.value_max),
+            unit=unit,
+            qualifier=cand.qualifier,
+            marker=cand.marker,
+            kind=cand.kind,
+            object=meaning.object,
+            indicator=meaning.indicator,
+            direction=meaning.direction,
+            status=meaning.status,
+            period=meaning.period,
+            section_id=section_id,
+            item_id=item_id,
+            rule=",".join((cand.rule, *meaning.rules)),
+        )
+
+
+_DEFAULT: Extractor | None = None
+
+
+def get_extractor() -> Extractor:
+    """The process's default extractor (built on first use)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Extractor()
+    return _DEFAULT
+
+
+def extract(text: str, source: str | None = None, *, with_text: bool = False) -> Extraction:
+    """Extract records from a document's text.
+
+    >>> result = extract("全年新增城镇就业1.2万人，增长5%左右。")
+    >>> [(m.text, str(m.value), m.unit.name, m.qualifier) for m in result.metrics]
+    [('1.2万人', '12000', '人', 'exact'), ('5%左右', '5', '%', 'approx')]
+    """
+    return get_extractor().extract(text, source, with_text=with_text)
+
+
+def extract_file(path: str | Path, *, encoding: str | None = None, with_text: bool = False) -> Extraction:
+    """Read a file (any supported format and encoding) and extract its records."""
+    from .readers import read_document
+
+    p = Path(path)
+    doc = read_document(str(p), p.read_bytes(), encoding=encoding)
+    return get_extractor().extract(doc.text, doc.source, encoding=doc.encoding, format=doc.format,
+                                   with_text=with_text)

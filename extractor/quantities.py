@@ -1,0 +1,427 @@
+"""Find quantities in (normalised) text: number · magnitude · qualifier · unit.
+
+The patterns are compiled once from the data files (:mod:`extractor.lexicon`).  A
+:class:`QuantityFinder` walks the text number by number; for each number it reads forward (the
+magnitudes, an infix 余/多, the unit, a suffix qualifier, a range's second bound) and back (a
+prefix qualifier), then applies the trap rules in one ordered list, :data:`TRAP_RULES`.  The
+first rule that fires rejects the candidate and names itself, so every decision can be traced.
+
+Offsets here index the text given to :meth:`QuantityFinder.find` (the normalised copy);
+:mod:`extractor.pipeline` maps them back to the original.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import regex
+
+from .lexicon import Lexicon, UnitSpec, load_lexicon
+from .numbers import NumberParseError, parse_number
+
+__all__ = ["TRAP_RULES", "Candidate", "QuantityFinder", "Rejection"]
+
+_MAGNITUDE_VALUES = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8}
+_CHINESE_DIGIT_VALUES = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+# Clause boundaries: context cues and qualifiers never reach across these.
+_CLAUSE_END = frozenset("，,。；;！？!?：:\n、（）()")
+_HUNDRED = Decimal(100)
+
+
+def _alternation(words: list[str] | set[str]) -> str:
+    """A regex alternation of ``words``, longest first, each escaped."""
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A quantity found in the text (offsets into the searched text)."""
+
+    start: int
+    end: int
+    value: Decimal
+    value_max: Decimal | None
+    unit: UnitSpec | None
+    unit_surface: str | None
+    qualifier: str
+    marker: str | None
+    kind: str
+    rule: str
+    # The numeral itself, without qualifiers, magnitudes or unit.
+    num_start: int = 0
+    num_end: int = 0
+    chinese: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A number that is not a metric, and the rule that said so."""
+
+    start: int
+    end: int
+    rule: str
+
+
+@dataclass(slots=True)
+class _Context:
+    """Per-document lookups shared by the trap rules."""
+
+    text: str
+    trap_spans: list[tuple[int, int]] = field(default_factory=list)
+    trap_starts: list[int] = field(default_factory=list)
+    quote_spans: list[tuple[int, int]] = field(default_factory=list)
+    quote_starts: list[int] = field(default_factory=list)
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
+    """Is ``[start, end)`` inside one of ``spans`` (sorted, possibly overlapping)?"""
+    i = bisect_right(starts, start) - 1
+    # Spans may overlap, so look back a few; phrases are short, so a few is enough.
+    for j in range(i, max(i - 8, -1), -1):
+        s, e = spans[j]
+        if s <= start and end <= e:
+            return True
+    return False
+
+
+class QuantityFinder:
+    """Compiled patterns and the rules that turn numbers into quantity candidates."""
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        lex = lexicon or load_lexicon()
+        self.lexicon = lex
+        num = lex.numerals
+        ch_start = "".join(num.chinese_digits)
+        ch_cont = ch_start + "".join(num.chinese_continuations)
+        chinese = f"[{ch_start}][{ch_cont}]*(?:点[{ch_start}]+)?"
+        # Arabic, optionally mixed with a trailing group after 万/亿 (3万4000, 13万2); a minus
+        # sign only where no digit, letter or sign stands before it (so 6.5%-7% stays a range).
+        arabic = r"(?:(?<![0-9A-Za-z%‰.])[-−])?(?<![0-9.])[0-9]+(?:\.[0-9]+)?(?:[万亿][0-9]+(?![0-9.]))?"
+        self._number = regex.compile(
+            rf"(?P<pct>{regex.escape(num.percent_prefix)})(?P<pnum>{chinese}|[0-9]+(?:\.[0-9]+)?)"
+            rf"|(?P<den>{chinese}){regex.escape(num.fraction_infix)}(?P<nom>{chinese})"
+            rf"|(?P<ar>{arabic})"
+            rf"|(?P<ch>{chinese})"
+        )
+        self._units = lex.units
+        self._unit_lengths = sorted({len(s) for s in lex.units}, reverse=True)
+        self._magnitudes = sorted(num.magnitudes, key=len, reverse=True)
+        self._separators = sorted(num.range_separators, key=len, reverse=True)
+        self._prefix = lex.qualifier_markers("prefix")
+        self._prefix_lengths = sorted({len(s) for s in self._prefix}, reverse=True)
+        self._infix = lex.qualifier_markers("infix")
+        self._suffix = lex.qualifier_markers("suffix")
+        self._suffix_lengths = sorted({len(s) for s in self._suffix}, reverse=True)
+        traps = lex.traps
+        self._trap_phrases = regex.compile(_alternation(traps.phrases)) if traps.phrases else None
+        self._quotes = [
+            regex.compile(rf"{regex.escape(a)}[^{regex.escape(a)}{regex.escape(b)}\n]{{1,{traps.max_quoted}}}{regex.escape(b)}")
+            for a, b in traps.quotes
+        ]
+        self._ordinal = tuple(sorted(traps.ordinal_prefixes, key=len, reverse=True))
+        cues = lex.context.bare_magnitude
+        self._people_after = tuple(cues.people_after)
+        self._people_before = tuple(cues.people_before)
+        self._money_before = tuple(cues.money_before)
+        self._money_after = tuple(cues.money_after)
+        self._unit_yuan = lex.units["元"]
+        self._unit_person = lex.units["人"]
+        self._unit_percent = lex.units["%"]
+
+    # ------------------------------------------------------------------ reading forward
+    def _unit_at(self, text: str, pos: int) -> UnitSpec | None:
+        for length in self._unit_lengths:
+            spec = self._units.get(text[pos : pos + length])
+            if spec is not None:
+                return spec
+        return None
+
+    def _magnitude_at(self, text: str, pos: int) -> str | None:
+        for mag in self._magnitudes:
+            if text.startswith(mag, pos):
+                return mag
+        return None
+
+    def _read_tail(self, text: str, pos: int) -> tuple[int, Decimal, str | None, UnitSpec | None, bool]:
+        """Read magnitudes, an infix qualifier and a unit after a numeral.
+
+        Returns (end, magnitude factor, infix marker, unit, whether a magnitude was read).  A unit
+        is tried before a magnitude at each step, so 千米/千瓦/千公顷 win over 千 + 米.
+        """
+        factor = Decimal(1)
+        infix: str | None = None
+        had_magnitude = False
+        while pos < len(text):
+            unit = self._unit_at(text, pos)
+            if unit is not None:
+                return pos + len(unit.surface), factor, infix, unit, had_magnitude
+            mag = self._magnitude_at(text, pos)
+            if mag is not None:
+                for ch in mag:
+                    factor *= _MAGNITUDE_VALUES[ch]
+                had_magnitude = True
+                pos += len(mag)
+                continue
+            if infix is None and text[pos] in self._infix:
+                infix = text[pos]
+                pos += 1
+                continue
+            break
+        return pos, factor, infix, None, had_magnitude
+
+    def _suffix_at(self, text: str, pos: int) -> str | None:
+        for length in self._suffix_lengths:
+            if text[pos : pos + length] in self._suffix:
+                return text[pos : pos + length]
+        return None
+
+    def _prefix_before(self, text: str, pos: int) -> str | None:
+        for length in self._prefix_lengths:
+            if pos - length >= 0 and text[pos - length : pos] in self._prefix:
+                return text[pos - length : pos]
+        return None
+
+    # ------------------------------------------------------------------ numerals
+    def _numeral(self, m: regex.Match[str]) -> tuple[Decimal, Decimal | None, UnitSpec | None, bool] | None:
+        """(value, upper bound of an adjacent-digit range, implied unit, Chinese?) or None."""
+        if m.group("pct") is not None:
+            try:
+                return parse_number(m.group("pnum")), None, self._unit_percent, True
+            except NumberParseError:
+                return None
+        if m.group("den") is not None:
+            try:
+                den, nom = parse_number(m.group("den")), parse_number(m.group("nom"))
+            except NumberParseError:
+                return None
+            if den == 0:
+                return None
+            return nom * _HUNDRED / den, None, self._unit_percent, True
+        surface = m.group("ar") or m.group("ch")
+        chinese = m.group("ch") is not None
+        try:
+            return parse_number(surface), None, None, chinese
+        except NumberParseError:
+            pass
+        if chinese:
+            # 两三个, 八九亿, 三四十万: two adjacent digits make a range.
+            first, second = _CHINESE_DIGIT_VALUES.get(surface[0]), _CHINESE_DIGIT_VALUES.get(surface[1:2])
+            rest = surface[2:]
+            if first and second and second == first + 1 and all(c in _MAGNITUDE_VALUES for c in rest):
+                factor = Decimal(1)
+                for c in rest:
+                    factor *= _MAGNITUDE_VALUES[c]
+                return first * factor, second * factor, None, True
+        return None
+
+    # ------------------------------------------------------------------ context
+    def _context(self, text: str) -> _Context:
+        ctx = _Context(text)
+        if self._trap_phrases is not None:
+            ctx.trap_spans = [m.span() for m in self._trap_phrases.finditer(text, overlapped=True)]
+            ctx.trap_spans.sort()
+            ctx.trap_starts = [s for s, _ in ctx.trap_spans]
+        spans: list[tuple[int, int]] = []
+        for pattern in self._quotes:
+            spans.extend(m.span() for m in pattern.finditer(text))
+        spans.sort()
+        ctx.quote_spans = spans
+        ctx.quote_starts = [s for s, _ in spans]
+        return ctx
+
+    def _clause_before(self, text: str, pos: int, limit: int = 16) -> str:
+        start = pos
+        while start > 0 and pos - start < limit and text[start - 1] not in _CLAUSE_END:
+            start -= 1
+        return text[start:pos]
+
+    def _bare_unit(self, text: str, start: int, end: int) -> tuple[UnitSpec, str] | None:
+        """Unit implied by the clause for a number with a magnitude but no unit."""
+        after = text[end : end + 8]
+        if after.startswith(self._people_after):
+            return self._unit_person, "bare.people_after"
+        if after.startswith(self._money_after):
+            return self._unit_yuan, "bare.money_after"
+        before = self._clause_before(text, start)
+        if any(cue in before for cue in self._money_before):
+            return self._unit_yuan, "bare.money_before"
+        if any(cue in before for cue in self._people_before):
+            return self._unit_person, "bare.people_before"
+        return None
+
+    # ------------------------------------------------------------------ main loop
+    def find(self, text: str) -> tuple[list[Candidate], list[Rejection]]:
+        """All quantity candidates in ``text`` in order, and the numbers rejected as traps."""
+        ctx = self._context(text)
+        found: list[Candidate] = []
+        rejected: list[Rejection] = []
+        pos = 0
+        while True:
+            m = self._number.search(text, pos)
+            if m is None:
+                break
+            cand, end = self._candidate(text, m)
+            pos = max(end, m.end())
+            if cand is None:
+                continue
+            for rule_id, rule in TRAP_RULES:
+                if rule(self, ctx, cand):
+                    rejected.append(Rejection(cand.start, cand.end, rule_id))
+                    break
+            else:
+                if cand.unit is None:
+                    bare = self._bare_unit(text, cand.start, cand.end) if cand.rule == "bare" else None
+                    if bare is None:
+                        rejected.append(Rejection(cand.start, cand.end, "trap.no_unit"))
+                        continue
+                    cand.unit, cand.rule = bare
+                    cand.unit_surface = None
+                    cand.kind = bare[0].kind
+                found.append(cand)
+        return found, rejected
+
+    def _candidate(self, text: str, m: regex.Match[str]) -> tuple[Candidate | None, int]:
+        parsed = self._numeral(m)
+        if parsed is None:
+            return None, m.end()
+        value, value_max, unit, chinese = parsed
+        num_start, num_end = m.span()
+        rule = "percent_words" if m.group("pct") else "fraction" if m.group("den") else "unit"
+        end, factor, infix, tail_unit, had_mag = self._read_tail(text, num_end)
+        if unit is None:
+            unit = tail_unit
+        else:
+            end = num_end  # 百分之五 / 三分之一 carry their own unit
+        value *= factor
+        if value_max is not None:
+            value_max *= factor
+        qualifier, marker = "exact", None
+        if value_max is not None:
+            qualifier, marker = "range", None
+        if infix is not None:
+            qualifier, marker = self._infix[infix], infix
+
+        # A range: 6.5%－7%, 3至5个, 3—5万元.  The second bound comes back fully scaled.
+        hi_scaled = False
+        if value_max is None and infix is None:
+            rng = self._range_tail(text, end, unit)
+            if rng is not None:
+                end, hi, hi_unit, hi_factor, sep = rng
+                if unit is None and factor == 1:
+                    value *= hi_factor  # "3至5万": the magnitude belongs to both bounds
+                unit = unit or hi_unit
+                value_max, qualifier, marker, hi_scaled = hi, "range", sep, True
+        if unit is not None:
+            value *= unit.scale
+            if value_max is not None and not hi_scaled:
+                value_max *= unit.scale
+        suffix = self._suffix_at(text, end)
+        if suffix is not None and qualifier == "exact":
+            qualifier, marker = self._suffix[suffix], suffix
+            end += len(suffix)
+        elif suffix is not None and qualifier == "more_than" and suffix == "多":
+            end += len(suffix)
+        start = num_start
+        prefix = self._prefix_before(text, num_start)
+        if prefix is not None and qualifier in ("exact", "more_than", "approx"):
+            if qualifier == "exact" or self._prefix[prefix] == qualifier:
+                qualifier, marker = self._prefix[prefix], prefix
+                start = num_start - len(prefix)
+        if unit is None:
+            if not had_mag and not any(c in "万亿" for c in m.group(0)):
+                return Candidate(start, end, value, value_max, None, None, qualifier, marker, "other",
+                                 "no_unit", num_start, num_end, chinese), end
+            rule = "bare"
+        kind = unit.kind if unit is not None else "money"
+        return (
+            Candidate(start, end, value, value_max, unit, unit.surface if unit else None, qualifier, marker,
+                      kind, rule, num_start, num_end, chinese),
+            end,
+        )
+
+    def _range_tail(
+        self, text: str, pos: int, unit: UnitSpec | None
+    ) -> tuple[int, Decimal, UnitSpec | None, Decimal, str] | None:
+        """The second bound of a range starting at ``pos``: (end, value, unit, magnitude, separator)."""
+        for sep in self._separators:
+            if text.startswith(sep, pos):
+                break
+        else:
+            return None
+        m = self._number.match(text, pos + len(sep))
+        if m is None or m.group("ar") is None and m.group("ch") is None:
+            return None
+        parsed = self._numeral(m)
+        if parsed is None or parsed[1] is not None:
+            return None
+        end, factor, infix, hi_unit, _ = self._read_tail(text, m.end())
+        if infix is not None:
+            return None
+        if unit is not None and hi_unit is not None and hi_unit.name != unit.name:
+            return None
+        if unit is not None and hi_unit is None:
+            return None
+        hi = parsed[0] * factor
+        if hi_unit is not None:
+            hi *= hi_unit.scale
+        return end, hi, hi_unit, factor, sep
+
+
+# ---------------------------------------------------------------------- trap rules
+def _in_trap_phrase(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
+    return _inside(ctx.trap_spans, ctx.trap_starts, c.num_start, c.num_end)
+
+
+def _chinese_in_quotes(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
+    return c.chinese and _inside(ctx.quote_spans, ctx.quote_starts, c.num_start, c.num_end)
+
+
+def _code(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
+    t = ctx.text
+    before = t[c.num_start - 1] if c.num_start > 0 else ""
+    after = t[c.num_end] if c.num_end < len(t) else ""
+    return (before.isascii() and before.isalpha()) or (
+        c.unit is None and after.isascii() and after.isalpha()
+    )
+
+
+def _ordinal(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
+    return ctx.text[max(0, c.start - 4) : c.start].endswith(f._ordinal)
+
+
+def _year(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
+    if c.unit is None or c.unit.surface != "年":
+        return False
+    traps = f.lexicon.traps
+    numeral = ctx.text[c.num_start : c.num_end].lstrip("-−")
+    bounds = [c.value] if c.value_max is None else [c.value, c.value_max]
+    positional = c.chinese and len(numeral) == 4 and "十" not in numeral and "百" not in numeral
+    return positional or (
+        not c.chinese
+        and any(traps.year_min <= b <= traps.year_max and b == b.to_integral_value() for b in bounds)
+        and len(numeral) == 4
+    )
+
+
+def _lone_one(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
+    # 一批, 一条心, 一份力, 一次: a bare 一 before a weak measure word is an article.
+    return (
+        c.chinese
+        and c.num_end - c.num_start == 1
+        and ctx.text[c.num_start] == "一"
+        and (c.unit is None or c.unit.weak)
+    )
+
+
+#: Trap rules in precedence order; the first that fires rejects the candidate.
+TRAP_RULES: tuple[tuple[str, Callable[[QuantityFinder, _Context, Candidate], bool]], ...] = (
+    ("trap.phrase", _in_trap_phrase),
+    ("trap.quoted", _chinese_in_quotes),
+    ("trap.code", _code),
+    ("trap.ordinal", _ordinal),
+    ("trap.year", _year),
+    ("trap.lone_one", _lone_one),
+)

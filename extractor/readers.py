@@ -1,0 +1,1095 @@
+"""Input layer: turn files, folders, archives and stdin into decoded text documents.
+
+Every input ends as exactly one :class:`InputDocument` or one :class:`InputFailure`;
+:func:`iter_inputs` never raises for a bad input and never silently skips one.
+
+Text normalisation (applies to every format): a leading BOM is removed and CRLF / CR line
+endings become LF.  Character offsets computed downstream refer to this normalised text.
+
+Optional third-party libraries are imported lazily, so importing this module is cheap:
+
+* ``charset-normalizer`` – last-resort encoding detection;
+* ``lxml`` + ``trafilatura`` – HTML main-text extraction;
+* ``python-docx`` – DOCX;
+* ``pdfplumber`` – PDF (the ``pdf`` extra).
+
+A missing library raises :class:`MissingExtraError` naming what to install.
+"""
+
+from __future__ import annotations
+
+import codecs
+import copy
+import fnmatch
+import importlib
+import io
+import lzma
+import os
+import re
+import stat
+import sys
+import tarfile
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import IO, Any
+
+__all__ = [
+    "DEFAULT_MAX_ARCHIVE_BYTES",
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_RATIO",
+    "FORMATS",
+    "RATIO_MIN_BYTES",
+    "BinaryFileError",
+    "CorruptArchiveError",
+    "DecodeError",
+    "InputDocument",
+    "InputFailure",
+    "MissingExtraError",
+    "ReaderError",
+    "TooLargeError",
+    "UnsafeArchiveError",
+    "UnsupportedFormatError",
+    "clean_pdf_text",
+    "decode_bytes",
+    "detect_format",
+    "html_to_text",
+    "iter_inputs",
+    "read_document",
+]
+
+DEFAULT_MAX_BYTES = 50 * 2**20
+DEFAULT_MAX_ARCHIVE_BYTES = 2 * 2**30
+DEFAULT_MAX_RATIO = 200.0
+
+#: Members smaller than this are never rejected for their compression ratio alone: a tiny,
+#: highly repetitive text cannot hurt, and the per-document ``max_bytes`` still applies.
+RATIO_MIN_BYTES = 2**20
+
+_CHUNK = 1 << 16
+
+#: extension -> format name
+_EXTENSIONS: dict[str, str] = {
+    "": "txt",
+    ".txt": "txt",
+    ".md": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".docx": "docx",
+    ".pdf": "pdf",
+}
+FORMATS: tuple[str, ...] = ("txt", "md", "html", "docx", "pdf")
+
+_ARCHIVE_SUFFIXES: tuple[tuple[str, str], ...] = (
+    (".tar.gz", "tar"),
+    (".tgz", "tar"),
+    (".tar.bz2", "tar"),
+    (".tbz2", "tar"),
+    (".tbz", "tar"),
+    (".tar.xz", "tar"),
+    (".txz", "tar"),
+    (".tar", "tar"),
+    (".zip", "zip"),
+)
+
+# --------------------------------------------------------------------------------------------
+# Errors and records
+# --------------------------------------------------------------------------------------------
+
+
+class ReaderError(Exception):
+    """Base class of every error raised for a bad input; its class name is the error record."""
+
+
+class DecodeError(ReaderError):
+    """The bytes could not be decoded (unknown text encoding, malformed DOCX/PDF)."""
+
+
+class UnsupportedFormatError(ReaderError):
+    """The file extension is not one of the supported input formats."""
+
+
+class TooLargeError(ReaderError):
+    """A document is larger than ``max_bytes``."""
+
+
+class UnsafeArchiveError(ReaderError):
+    """An archive member is unsafe: path traversal, link, zip bomb, or over the archive budget."""
+
+
+class CorruptArchiveError(ReaderError):
+    """An archive (or one of its members) is truncated or corrupt (bad CRC, bad header...)."""
+
+
+class BinaryFileError(ReaderError):
+    """The input looks binary (NUL bytes without a UTF-16/UTF-32 BOM)."""
+
+
+class MissingExtraError(ReaderError):
+    """An optional dependency needed for this format is not installed."""
+
+
+@dataclass(frozen=True, slots=True)
+class InputDocument:
+    """A decoded input.  ``text`` is BOM-free with LF line endings; ``size`` is in bytes."""
+
+    source: str
+    text: str
+    encoding: str | None
+    format: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class InputFailure:
+    """An input that could not be read; ``error`` is the exception class name."""
+
+    source: str
+    error: str
+    message: str
+
+
+InputResult = InputDocument | InputFailure
+
+# --------------------------------------------------------------------------------------------
+# Optional imports
+# --------------------------------------------------------------------------------------------
+
+_INSTALL_HINTS: dict[str, str] = {
+    "pdfplumber": "PDF input needs the 'pdf' extra: pip install 'extractor[pdf]'",
+    "docx": "DOCX input needs python-docx: pip install 'python-docx>=1.1'",
+    "trafilatura": "HTML input needs trafilatura: pip install 'trafilatura>=1.12'",
+    "lxml.html": "HTML input needs lxml: pip install 'lxml>=5'",
+    "lxml.etree": "HTML input needs lxml: pip install 'lxml>=5'",
+    "charset_normalizer": "encoding detection needs charset-normalizer: pip install 'charset-normalizer>=3'",
+}
+
+
+def _require(module: str) -> Any:
+    """Import an optional dependency, turning ImportError into :class:`MissingExtraError`."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise MissingExtraError(
+            _INSTALL_HINTS.get(module, f"missing optional dependency {module!r}")
+        ) from exc
+
+
+# --------------------------------------------------------------------------------------------
+# Decoding
+# --------------------------------------------------------------------------------------------
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_GB_ALIASES = frozenset({"gb2312", "gbk", "cp936", "ms936", "euc-cn", "euc_cn", "x-gbk", "hz-gb-2312"})
+_NEWLINES = re.compile(r"\r\n?")
+
+
+def _normalise_newlines(text: str) -> str:
+    return _NEWLINES.sub("\n", text)
+
+
+def _canonical_encoding(name: str) -> str:
+    lowered = name.strip().lower()
+    if lowered in _GB_ALIASES:
+        return "gb18030"
+    try:
+        canonical = codecs.lookup(lowered).name
+    except LookupError as exc:
+        raise DecodeError(f"unknown encoding {name!r}") from exc
+    return "gb18030" if canonical in {"gbk", "gb2312"} else canonical
+
+
+def _finish(text: str, encoding: str) -> tuple[str, str]:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        raise BinaryFileError(f"decoded text ({encoding}) contains NUL characters: looks like a binary file")
+    return _normalise_newlines(text), encoding
+
+
+def _strict(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _decode(data: bytes, encoding: str | None, hint: str | None = None) -> tuple[str, str]:
+    if encoding is not None:
+        name = _canonical_encoding(encoding)
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError as exc:
+            raise DecodeError(
+                f"bytes are not valid {name} (byte {exc.start}: {exc.reason}); check the --encoding option"
+            ) from exc
+        return _finish(text, name)
+
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(name.removesuffix("-sig"))
+            except UnicodeDecodeError as exc:
+                raise DecodeError(
+                    f"file starts with a {name} byte-order mark but is not valid {name} "
+                    f"(byte {exc.start + len(bom)}: {exc.reason})"
+                ) from exc
+            return _finish(text, name)
+
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise BinaryFileError(
+            f"NUL byte at offset {nul} and no UTF-16 byte-order mark: looks like a binary file"
+        )
+
+    text_or_none = _strict(data, "utf-8")
+    if text_or_none is not None:
+        return _finish(text_or_none, "utf-8")
+    if hint is not None:
+        try:
+            hinted = _canonical_encoding(hint)
+        except DecodeError:
+            hinted = None
+        if hinted is not None and hinted not in {"utf-8", "gb18030"}:
+            text_or_none = _strict(data, hinted)
+            if text_or_none is not None:
+                return _finish(text_or_none, hinted)
+    text_or_none = _strict(data, "gb18030")
+    if text_or_none is not None:
+        return _finish(text_or_none, "gb18030")
+
+    cn = _require("charset_normalizer")
+    best = cn.from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise DecodeError(
+            "bytes are neither UTF-8 nor GB18030 and no encoding could be detected; pass an explicit encoding"
+        )
+    detected = _canonical_encoding(str(best.encoding))
+    return _finish(str(best), detected)
+
+
+def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """Decode ``data`` and return ``(text, encoding_used)``.
+
+    Order: a byte-order mark (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE), then strict UTF-8, then
+    GB18030 (the superset of GBK and GB2312, which are never tried alone), then
+    charset-normalizer as a last resort.  ``encoding`` overrides all detection; the aliases
+    ``gb2312``/``gbk``/``cp936`` are decoded as ``gb18030``, their superset.
+
+    The text is returned unchanged except that a leading BOM is stripped and CRLF / CR are
+    normalised to LF; offsets computed on the result refer to this normalised text.
+
+    Raises :class:`BinaryFileError` for NUL bytes without a UTF-16/32 BOM and
+    :class:`DecodeError` when nothing decodes.
+
+    >>> decode_bytes("增长5.2%\\r\\n".encode("gb18030"))
+    ('增长5.2%\\n', 'gb18030')
+    >>> decode_bytes(b"\\xef\\xbb\\xbfok")
+    ('ok', 'utf-8-sig')
+    """
+    return _decode(data, encoding)
+
+
+# --------------------------------------------------------------------------------------------
+# Formats
+# --------------------------------------------------------------------------------------------
+
+
+def _leaf_name(source: str) -> str:
+    """The file name an input's format is judged by (the archive member for ``a.zip!m.txt``)."""
+    tail = source.rsplit("!", 1)[-1]
+    return PurePosixPath(tail.replace("\\", "/")).name
+
+
+def detect_format(source: str) -> str:
+    """Format name (``txt``, ``md``, ``html``, ``docx``, ``pdf``) from the source's extension.
+
+    >>> detect_format("reports.zip!2025/报告.HTM")
+    'html'
+    >>> detect_format("<stdin>")
+    'txt'
+    """
+    name = _leaf_name(source)
+    suffix = PurePosixPath(name).suffix.lower() if not name.startswith("<") else ""
+    try:
+        return _EXTENSIONS[suffix]
+    except KeyError:
+        supported = ", ".join(sorted(e for e in _EXTENSIONS if e)) + " or no extension"
+        raise UnsupportedFormatError(f"unsupported file type {suffix!r} (supported: {supported})") from None
+
+
+def read_document(
+    source: str,
+    data: bytes,
+    *,
+    encoding: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> InputDocument:
+    """Decode one document; the format is chosen from ``source``'s extension.
+
+    ``encoding`` applies to the text formats (txt, md, html).  Raises a :class:`ReaderError`
+    subclass for a bad input.
+
+    >>> doc = read_document("a.txt", "新增就业1.2万人。".encode("gb18030"))
+    >>> (doc.text, doc.encoding, doc.format, doc.size)
+    ('新增就业1.2万人。', 'gb18030', 'txt', 17)
+    """
+    if len(data) > max_bytes:
+        raise TooLargeError(f"{len(data)} bytes is over the limit of {max_bytes} bytes")
+    fmt = detect_format(source)
+    used: str | None
+    if fmt in ("txt", "md"):
+        text, used = _decode(data, encoding)
+    elif fmt == "html":
+        text, used = _read_html(data, encoding)
+    elif fmt == "docx":
+        text, used = _read_docx(data, max_bytes), None
+    else:
+        text, used = _read_pdf(data), None
+    return InputDocument(source=source, text=text, encoding=used, format=fmt, size=len(data))
+
+
+# ---- HTML ----------------------------------------------------------------------------------
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_XML_DECL_BYTES = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+
+_DROP_TAGS = (
+    "script", "style", "noscript", "template", "nav", "aside", "iframe", "object", "embed",
+    "select", "option", "button", "input", "textarea", "svg", "canvas", "map",
+)  # fmt: skip
+_BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "blockquote", "body", "center", "dd", "div", "dl", "dt", "fieldset",
+        "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
+        "html", "li", "main", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th",
+        "thead", "tr", "ul",
+    }
+)  # fmt: skip
+_CONTAINER_TAGS = (
+    "div",
+    "section",
+    "ul",
+    "ol",
+    "dl",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "p",
+    "span",
+    "center",
+    "font",
+)
+_BOILERPLATE_ATTR = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|menus|submenu|footer|foot|breadcrumbs?|crumbs?|sidebar|"
+    r"copyright|banner|share|toolbar|topbar|login|search|friendlink|position|location|skip)(?:$|[\s_\d-])",
+    re.IGNORECASE,
+)
+_BOILERPLATE_TEXT = re.compile(
+    r"版权所有|ICP备|ICP证|网站标识码|公网安备|主办单位|承办单位|技术支持|联系我们|网站地图|当前位置|您现在的位置|"
+    r"您的位置|Copyright|©"
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_LAYOUT_CELL_XPATH = ".//table|.//div|.//h1|.//h2|.//h3|.//h4|.//h5|.//h6|.//ul|.//ol"
+_WS = re.compile(r"\s+")
+_INLINE_WS = re.compile(r"[ \t\f\v\xa0]+")
+
+
+def _sniff_html_charset(data: bytes) -> str | None:
+    head = data[:4096]
+    match = _XML_DECL_BYTES.search(head) or _META_CHARSET.search(head)
+    return match.group(1).decode("ascii") if match else None
+
+
+def _read_html(data: bytes, encoding: str | None) -> tuple[str, str]:
+    text, used = _decode(data, encoding, hint=_sniff_html_charset(data))
+    return html_to_text(text), used
+
+
+def _compact_len(text: str) -> int:
+    return len(_WS.sub("", text))
+
+
+def _drop(el: Any) -> None:
+    if el.getparent() is not None:
+        el.drop_tree()
+
+
+def _in_content(el: Any) -> bool:
+    return any(a.tag in ("article", "main") for a in el.iterancestors())
+
+
+def _strip_boilerplate(root: Any) -> None:
+    """Remove menus, footers, hidden and link-heavy blocks; make headings/list items paragraphs."""
+    for el in list(root.iter(*_DROP_TAGS)):
+        _drop(el)
+    for el in list(root.iter("header", "footer")):
+        if not _in_content(el):
+            _drop(el)
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or el.tag in ("html", "body"):
+            continue
+        if _HIDDEN_STYLE.search(el.get("style") or ""):
+            _drop(el)
+            continue
+        attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if _BOILERPLATE_ATTR.search(attrs):
+            text = el.text_content()
+            if "。" not in text and _compact_len(text) < 2000:
+                _drop(el)
+    for el in list(root.iter(*_CONTAINER_TAGS)):
+        if el.getparent() is None:
+            continue
+        text = el.text_content()
+        size = _compact_len(text)
+        if size == 0 or "。" in text:
+            continue
+        if size < 300 and _BOILERPLATE_TEXT.search(text):
+            _drop(el)
+            continue
+        link_chars = sum(_compact_len(a.text_content()) for a in el.iter("a"))
+        if link_chars / size >= 0.5:
+            _drop(el)
+    # Layout tables (a cell holding nested tables or several blocks) become plain divs so that
+    # their paragraphs are not glued into one table row.
+    for table in list(root.iter("table")):
+        rows = table.xpath("./tr|./tbody/tr|./thead/tr|./tfoot/tr")
+        cells = [c for r in rows for c in r.xpath("./td|./th")]
+        if any(c.xpath(_LAYOUT_CELL_XPATH) or len(c.xpath(".//p")) > 1 for c in cells):
+            for el in [table, *table.xpath("./tbody|./thead|./tfoot"), *rows, *cells]:
+                el.tag = "div"
+    # trafilatura drops headings when it cannot find a main container (adbar/trafilatura#774)
+    for el in root.iter("h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd"):
+        el.tag = "p"
+
+
+def _walk_text(root: Any) -> str:
+    """Plain text walk: block elements and ``<br>`` end lines, table cells are space-separated."""
+    parts: list[str] = []
+
+    def visit(el: Any) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag == "br" or tag in _BLOCK_TAGS:
+            parts.append("\n")
+        if tag and el.text:
+            parts.append(el.text)
+        for child in el:
+            visit(child)
+            if child.tail:
+                parts.append(child.tail)
+        if tag in ("td", "th"):
+            parts.append(" ")
+        elif tag in _BLOCK_TAGS:
+            parts.append("\n")
+
+    body = root.find("body")
+    visit(body if body is not None else root)
+    return "".join(parts)
+
+
+def _tidy(text: str) -> str:
+    lines = (_INLINE_WS.sub(" ", line).strip() for line in _normalise_newlines(text).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def html_to_text(html: str) -> str:
+    """Main text of an HTML page, one paragraph per line (menus, footers and scripts dropped).
+
+    The page is cleaned with lxml (boilerplate blocks, link lists, hidden elements; headings and
+    list items kept as paragraphs; layout tables flattened), then trafilatura picks the main
+    content.  If trafilatura finds nothing, a plain text walk of the cleaned tree is used.
+    """
+    lxml_html = _require("lxml.html")
+    etree = _require("lxml.etree")
+    html = _XML_DECL.sub("", html, count=1)
+    if not html.strip():
+        return ""
+    try:
+        root = lxml_html.document_fromstring(html)
+    except (etree.LxmlError, ValueError) as exc:
+        if "empty" in str(exc).lower():
+            return ""
+        raise DecodeError(f"cannot parse HTML: {exc}") from exc
+    _strip_boilerplate(root)
+    trafilatura = _require("trafilatura")
+    extracted = trafilatura.extract(
+        copy.deepcopy(root),
+        output_format="txt",
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        favor_recall=True,
+        deduplicate=False,
+        with_metadata=False,
+    )
+    text = _tidy(extracted) if isinstance(extracted, str) else ""
+    return text if text else _tidy(_walk_text(root))
+
+
+# ---- DOCX ----------------------------------------------------------------------------------
+
+
+def _docx_table_lines(table: Any) -> list[str]:
+    lines: list[str] = []
+    for row in table.rows:
+        seen: set[int] = set()
+        cells: list[str] = []
+        for cell in row.cells:
+            if id(cell._tc) in seen:  # a merged cell is repeated once per grid column
+                continue
+            seen.add(id(cell._tc))
+            pieces: list[str] = []
+            for block in cell.iter_inner_content():
+                if hasattr(block, "rows"):
+                    pieces.extend(_docx_table_lines(block))
+                else:
+                    pieces.append(block.text)
+            cells.append(" ".join(p.strip() for p in pieces if p.strip()))
+        lines.append("\t".join(cells))
+    return lines
+
+
+def _read_docx(data: bytes, max_bytes: int) -> str:
+    """Body paragraphs and tables in document order: one paragraph per line, one table row per
+    line with cells separated by tabs (headers, footers, footnotes and text boxes are not read)."""
+    docx = _require("docx")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            expanded = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise DecodeError(f"not a valid DOCX file: {exc}") from exc
+    if expanded > max(20 * max_bytes, 64 * 2**20):
+        raise UnsafeArchiveError(f"DOCX expands to {expanded} bytes: refusing to parse it")
+    try:
+        document = docx.Document(io.BytesIO(data))
+        lines: list[str] = []
+        for block in document.iter_inner_content():
+            if hasattr(block, "rows"):
+                lines.extend(_docx_table_lines(block))
+            else:
+                lines.append(block.text)
+    except Exception as exc:  # python-docx/lxml raise many types on malformed packages
+        raise DecodeError(f"not a valid DOCX file: {type(exc).__name__}: {exc}") from exc
+    return _normalise_newlines("\n".join(lines))
+
+
+# ---- PDF -----------------------------------------------------------------------------------
+
+
+def _read_pdf(data: bytes) -> str:
+    """Text of every page (pdfplumber), joined by LF and passed through :func:`clean_pdf_text`."""
+    pdfplumber = _require("pdfplumber")
+    pages: list[str] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for page in pdf.pages:
+                pages.append(page.extract_text() or "")
+                page.close()
+    except Exception as exc:  # pdfminer raises many unrelated types on malformed/encrypted files
+        raise DecodeError(f"cannot read PDF: {type(exc).__name__}: {exc}") from exc
+    return clean_pdf_text("\n".join(pages))
+
+
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_CJK_PUNCT = (
+    r"\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+    r"\u2014\u2026\u201c\u201d\u2018\u2019\u00b7"
+)
+_FOOTER_LINES = (
+    re.compile(r"[-—–－−~～_]+\s*\d{1,4}\s*[-—–－−~～_]+"),
+    re.compile(r"第\s*\d{1,4}\s*页(?:\s*[,，/／、]?\s*共\s*\d{1,4}\s*页)?"),
+    re.compile(r"共\s*\d{1,4}\s*页\s*[,，/／、]?\s*第\s*\d{1,4}\s*页"),
+)
+_HSPACE = "[ \t\u3000\xa0]+"
+_HAN_GAP = re.compile(f"(?<=[{_HAN}]){_HSPACE}(?=[{_HAN}])")
+_PUNCT_GAP = re.compile(
+    f"(?<=[{_CJK_PUNCT}]){_HSPACE}(?=[{_HAN}{_CJK_PUNCT}])|(?<=[{_HAN}]){_HSPACE}(?=[{_CJK_PUNCT}])"
+)
+_HAN_RUN_BEFORE = re.compile(f"[{_HAN}]+$")
+_HAN_RUN_AFTER = re.compile(f"^[{_HAN}]+")
+_TERMINAL = re.compile(r"[。！？：；!?:;…][\"”’」』）)】]*$")
+_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十百零〇]+[、.．]"
+    r"|[（(][一二三四五六七八九十百零〇]+[)）]"
+    r"|[（(]\d{1,3}[)）]"
+    r"|\d{1,3}[、．](?!\d)|\d{1,3}\.(?!\d)"
+    r"|第[一二三四五六七八九十百零〇\d]+[章节部分篇条]"
+    r"|[①-⑳])"
+)
+_JOIN_END = re.compile(f"[{_HAN}{_CJK_PUNCT}]$")
+_JOIN_START = re.compile(f"^[{_HAN}{_CJK_PUNCT}0-9]")
+_ASCII_END = re.compile(r"[0-9A-Za-z%.]$")
+_HAN_START = re.compile(f"^[{_HAN}]")
+
+
+def _collapse_spacing(line: str) -> str:
+    """Remove the gap between two Han characters when either side is an isolated character
+    ("洛  阳  市" -> "洛阳市"), and any gap next to CJK punctuation."""
+
+    def repl(match: re.Match[str]) -> str:
+        before = _HAN_RUN_BEFORE.search(line, 0, match.start())
+        after = _HAN_RUN_AFTER.search(line[match.end() :])
+        isolated = (before is not None and len(before.group()) == 1) or (
+            after is not None and len(after.group()) == 1
+        )
+        return "" if isolated else match.group()
+
+    return _PUNCT_GAP.sub("", _HAN_GAP.sub(repl, line))
+
+
+def _width(line: str) -> int:
+    """Display width: East Asian wide/full-width characters count 2, others 1."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def _joins(prev: str, nxt: str, full_width: float) -> bool:
+    if not prev or not nxt or nxt[0].isspace() or _TERMINAL.search(prev) or _HEADING.match(nxt):
+        return False
+    if _HEADING.match(prev) and _width(prev) < 0.9 * full_width:
+        return False  # a heading shorter than a full line was not wrapped
+    if _JOIN_END.search(prev):
+        return _JOIN_START.match(nxt) is not None
+    # "达到35.6\n亿元": ASCII/digit end followed by Han; not for table-like rows with spaces
+    return (
+        _ASCII_END.search(prev) is not None and _HAN_START.match(nxt) is not None and " " not in prev.strip()
+    )
+
+
+def clean_pdf_text(text: str) -> str:
+    """Undo typical PDF text-extraction artefacts in Chinese documents.
+
+    * page footers are dropped: lines that are only ``—3—``, ``- 3 -``, ``第3页`` or
+      ``第 3 页 共 20 页`` (a bare number line is kept: it may be a table value);
+    * characters spaced apart are collapsed (``洛  阳  市`` -> ``洛阳市``; two multi-character
+      words such as ``指标 数值`` keep their space), as are spaces next to CJK punctuation;
+    * hard-wrapped lines are joined: a line break is removed when the line ends with a CJK
+      character or non-final CJK punctuation and the next starts with a CJK character, CJK
+      punctuation or a digit.  Breaks are kept after ``。！？：；`` (optionally followed by a
+      closing quote/bracket), before heading markers (``一、`` ``（一）`` ``1.`` ``第一章``
+      ``①``), after a heading line narrower than 90 % of a full line (the 95th percentile of
+      line widths), before an indented line and around blank lines;
+    * CRLF/CR/form feeds become LF and trailing spaces are removed.
+
+    >>> clean_pdf_text("全区地区生产总值增长\\n5.2%。\\n- 3 -\\n二、主要任务")
+    '全区地区生产总值增长5.2%。\\n二、主要任务'
+    """
+    lines = _normalise_newlines(text).replace("\f", "\n").split("\n")
+    kept: list[str] = []
+    for raw in lines:
+        line = raw.rstrip()
+        stripped = line.strip()
+        if stripped and any(p.fullmatch(stripped) for p in _FOOTER_LINES):
+            continue
+        kept.append(_collapse_spacing(line))
+    widths = sorted(_width(line) for line in kept if line)
+    full_width = float(widths[(len(widths) * 19) // 20]) if widths else 0.0  # 95th percentile
+    out: list[str] = []
+    for line in kept:
+        if out and _joins(out[-1], line, full_width):
+            out[-1] += line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------------------------
+# Iterating over inputs
+# --------------------------------------------------------------------------------------------
+
+
+def _failure(source: str, exc: BaseException) -> InputFailure:
+    return InputFailure(source=source, error=type(exc).__name__, message=str(exc) or type(exc).__name__)
+
+
+def _document_or_failure(
+    source: str, load: Callable[[], bytes], encoding: str | None, max_bytes: int
+) -> InputResult:
+    """Read one input; every exception becomes an :class:`InputFailure` (never raised)."""
+    try:
+        return read_document(source, load(), encoding=encoding, max_bytes=max_bytes)
+    except (ReaderError, OSError, MemoryError, RecursionError) as exc:
+        return _failure(source, exc)
+    except Exception as exc:  # a parser bug on one input must not stop the whole run
+        return _failure(source, exc)
+
+
+def _read_limited(stream: IO[bytes], max_bytes: int) -> bytes:
+    """Read to EOF, but raise :class:`TooLargeError` as soon as more than ``max_bytes`` arrive."""
+    buf = bytearray()
+    while True:
+        chunk = stream.read(_CHUNK)
+        if not chunk:
+            return bytes(buf)
+        buf += chunk
+        if len(buf) > max_bytes:
+            raise TooLargeError(f"more than {max_bytes} bytes: over the limit")
+
+
+def _archive_kind(name: str) -> str | None:
+    lowered = name.lower()
+    for suffix, kind in _ARCHIVE_SUFFIXES:
+        if lowered.endswith(suffix):
+            return kind
+    return None
+
+
+def _matches(glob: str | None, relpath: str) -> bool:
+    if glob is None:
+        return True
+    target = relpath if "/" in glob else relpath.rsplit("/", 1)[-1]
+    return fnmatch.fnmatchcase(target.lower(), glob.lower())
+
+
+def _is_metadata(name: str) -> bool:
+    """macOS resource forks and Finder files, which are not documents."""
+    parts = name.split("/")
+    return "__MACOSX" in parts or parts[-1].startswith("._") or parts[-1] == ".DS_Store"
+
+
+def _unsafe_name(name: str) -> str | None:
+    posix = name.replace("\\", "/")
+    if posix.startswith("/") or re.match(r"^[A-Za-z]:", posix):
+        return "absolute path"
+    if ".." in posix.split("/"):
+        return "'..' component"
+    return None
+
+
+def _display_name(name: str) -> str:
+    while name.startswith("./"):
+        name = name[2:]
+    return name
+
+
+def _zip_member_name(info: zipfile.ZipInfo) -> str:
+    """Member name, re-decoded when the archive stored it without the UTF-8 flag (CP437 in
+    zipfile's view) but really in UTF-8 or, as Chinese Windows tools do, in GBK."""
+    name = info.filename
+    if info.flag_bits & 0x800:
+        return name
+    try:
+        raw = name.encode("cp437")
+    except UnicodeEncodeError:
+        return name
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return name
+
+
+@dataclass(slots=True)
+class _Limits:
+    glob: str | None
+    encoding: str | None
+    max_bytes: int
+    max_archive_bytes: int
+    max_ratio: float
+
+
+def _iter_zip(path: str, limits: _Limits) -> Iterator[InputResult]:
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        yield InputFailure(path, CorruptArchiveError.__name__, f"cannot open zip archive: {exc}")
+        return
+    with zf:
+        total = 0
+        over_budget = False
+        for info in zf.infolist():
+            name = _zip_member_name(info)
+            if info.is_dir() or _is_metadata(name) or not _matches(limits.glob, _display_name(name)):
+                continue
+            source = f"{path}!{_display_name(name)}"
+            problem = _unsafe_name(name)
+            if problem is not None:
+                yield _failure(source, UnsafeArchiveError(f"unsafe member name ({problem}): not read"))
+                continue
+            if info.flag_bits & 0x1:
+                yield _failure(source, UnsupportedFormatError("encrypted zip member: not supported"))
+                continue
+            if info.file_size > limits.max_bytes:
+                yield _failure(
+                    source,
+                    TooLargeError(f"{info.file_size} bytes is over the limit of {limits.max_bytes} bytes"),
+                )
+                continue
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size >= RATIO_MIN_BYTES and ratio > limits.max_ratio:
+                yield _failure(
+                    source,
+                    UnsafeArchiveError(
+                        f"compression ratio {ratio:.0f} is over {limits.max_ratio:g}: possible zip bomb"
+                    ),
+                )
+                continue
+            if over_budget or total + info.file_size > limits.max_archive_bytes:
+                over_budget = True
+                yield _failure(
+                    source,
+                    UnsafeArchiveError(
+                        f"archive expands to more than {limits.max_archive_bytes} bytes: member not read"
+                    ),
+                )
+                continue
+            total += info.file_size
+
+            def load(info: zipfile.ZipInfo = info) -> bytes:
+                try:
+                    with zf.open(info) as member:
+                        return _read_limited(member, limits.max_bytes)
+                except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError) as exc:
+                    raise CorruptArchiveError(f"corrupt zip member: {exc}") from exc
+                except NotImplementedError as exc:
+                    raise UnsupportedFormatError(f"zip member: {exc}") from exc
+
+            yield _document_or_failure(source, load, limits.encoding, limits.max_bytes)
+
+
+class _CountingReader(io.RawIOBase):
+    """Wraps the raw archive file to count compressed bytes consumed (for the tar ratio check)."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        super().__init__()
+        self._raw = raw
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._raw.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self.count += n
+        return n
+
+
+def _iter_tar(path: str, limits: _Limits) -> Iterator[InputResult]:
+    try:
+        raw = open(path, "rb")  # noqa: SIM115 - closed in the finally below
+    except OSError as exc:
+        yield _failure(path, exc)
+        return
+    counter = _CountingReader(raw)
+    corrupt = (tarfile.TarError, EOFError, OSError, zlib.error, lzma.LZMAError, ValueError)
+    try:
+        try:
+            # "r|*": a forward-only stream, one member at a time, nothing extracted to disk
+            tar = tarfile.open(fileobj=counter, mode="r|*")  # noqa: SIM115 - closed with raw below
+        except corrupt as exc:
+            yield InputFailure(path, CorruptArchiveError.__name__, f"cannot open tar archive: {exc}")
+            return
+        total = 0
+        over_budget = False
+        last = "the start"
+        while True:
+            try:
+                member = tar.next()
+            except corrupt as exc:
+                yield InputFailure(
+                    path,
+                    CorruptArchiveError.__name__,
+                    f"tar archive is corrupt or truncated after {last}: {type(exc).__name__}: {exc}",
+                )
+                return
+            if member is None:
+                return
+            if over_budget and member.offset_data > 2 * limits.max_archive_bytes:
+                yield InputFailure(
+                    path,
+                    UnsafeArchiveError.__name__,
+                    f"archive is over {limits.max_archive_bytes} bytes; members after {last} were not listed",
+                )
+                return
+            name = member.name
+            display = _display_name(name)
+            last = repr(display)
+            if member.isdir() or _is_metadata(name) or not _matches(limits.glob, display):
+                continue
+            source = f"{path}!{display}"
+            problem = _unsafe_name(name)
+            if problem is not None:
+                yield _failure(source, UnsafeArchiveError(f"unsafe member name ({problem}): not read"))
+                continue
+            if not member.isreg():
+                kind = "symlink" if member.issym() else "hard link" if member.islnk() else "special file"
+                yield _failure(source, UnsafeArchiveError(f"{kind} in archive: not a regular file, not read"))
+                continue
+            if member.size > limits.max_bytes:
+                yield _failure(
+                    source,
+                    TooLargeError(f"{member.size} bytes is over the limit of {limits.max_bytes} bytes"),
+                )
+                continue
+            if over_budget or total + member.size > limits.max_archive_bytes:
+                over_budget = True
+                yield _failure(
+                    source,
+                    UnsafeArchiveError(
+                        f"archive expands to more than {limits.max_archive_bytes} bytes: member not read"
+                    ),
+                )
+                continue
+            total += member.size
+
+            def load(member: tarfile.TarInfo = member) -> bytes:
+                before = counter.count
+                try:
+                    stream = tar.extractfile(member)
+                    if stream is None:
+                        raise UnsafeArchiveError("not a regular file")
+                    data = _read_limited(stream, limits.max_bytes)
+                except corrupt as exc:
+                    raise CorruptArchiveError(
+                        f"corrupt or truncated tar member: {type(exc).__name__}: {exc}"
+                    ) from exc
+                if len(data) != member.size:
+                    raise CorruptArchiveError(f"tar member is truncated: {len(data)} of {member.size} bytes")
+                compressed = max(counter.count - before, 1)
+                ratio = len(data) / compressed
+                if len(data) >= RATIO_MIN_BYTES and ratio > limits.max_ratio:
+                    raise UnsafeArchiveError(
+                        f"compression ratio {ratio:.0f} is over {limits.max_ratio:g}: possible archive bomb"
+                    )
+                return data
+
+            result = _document_or_failure(source, load, limits.encoding, limits.max_bytes)
+            yield result
+            if isinstance(result, InputFailure) and result.error == CorruptArchiveError.__name__:
+                yield InputFailure(
+                    path,
+                    CorruptArchiveError.__name__,
+                    f"tar archive is corrupt or truncated at {last}: stopped",
+                )
+                return
+    finally:
+        raw.close()
+
+
+def _iter_file(path: str, display: str, limits: _Limits) -> Iterator[InputResult]:
+    """One regular file given directly or found in a folder (archives are expanded)."""
+    kind = _archive_kind(path)
+    if kind == "zip":
+        yield from _iter_zip(path, limits)
+        return
+    if kind == "tar":
+        yield from _iter_tar(path, limits)
+        return
+
+    def load() -> bytes:
+        size = os.stat(path).st_size
+        if size > limits.max_bytes:
+            raise TooLargeError(f"{size} bytes is over the limit of {limits.max_bytes} bytes")
+        with open(path, "rb") as fh:
+            return _read_limited(fh, limits.max_bytes)
+
+    yield _document_or_failure(display, load, limits.encoding, limits.max_bytes)
+
+
+def _iter_folder(folder: str, limits: _Limits) -> Iterator[InputResult]:
+    entries: list[tuple[tuple[str, ...], str]] = []
+    errors: list[InputFailure] = []
+
+    def on_error(exc: OSError) -> None:
+        errors.append(_failure(str(exc.filename or folder), exc))
+
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=on_error):
+        dirnames.sort()
+        rel_dir = os.path.relpath(dirpath, folder)
+        for dirname in dirnames:
+            link = os.path.join(dirpath, dirname)
+            if os.path.islink(link):  # os.walk does not follow them: say so instead of skipping
+                rel = dirname if rel_dir == "." else os.path.join(rel_dir, dirname)
+                entries.append((tuple(rel.replace(os.sep, "/").split("/")), link))
+        for filename in filenames:
+            rel = filename if rel_dir == "." else os.path.join(rel_dir, filename)
+            rel_posix = rel.replace(os.sep, "/")
+            if _is_metadata(rel_posix):
+                continue
+            full = os.path.join(folder, rel)
+            if _archive_kind(filename) is None and not _matches(limits.glob, rel_posix):
+                continue
+            entries.append((tuple(rel_posix.split("/")), full))
+    yield from errors
+    for _, full in sorted(entries):
+        try:
+            mode = os.stat(full).st_mode
+        except OSError as exc:
+            yield _failure(full, exc)
+            continue
+        if os.path.islink(full) and stat.S_ISDIR(mode):
+            yield _failure(full, UnsupportedFormatError("symbolic link to a folder: not followed"))
+            continue
+        if not stat.S_ISREG(mode):
+            yield _failure(full, UnsupportedFormatError("not a regular file"))
+            continue
+        yield from _iter_file(full, full, limits)
+
+
+def iter_inputs(
+    paths: Sequence[str],
+    *,
+    glob: str | None = None,
+    encoding: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_archive_bytes: int = DEFAULT_MAX_ARCHIVE_BYTES,
+    max_ratio: float = DEFAULT_MAX_RATIO,
+) -> Iterator[InputDocument | InputFailure]:
+    """Yield one :class:`InputDocument` or :class:`InputFailure` per input, in a deterministic order.
+
+    ``paths`` are processed in the given order; each may be
+
+    * ``"-"``: standard input (source ``"<stdin>"``, read as plain text);
+    * a file: read by extension; ``.zip``, ``.tar``, ``.tar.gz``/``.tgz``, ``.tar.bz2``/``.tbz2``
+      and ``.tar.xz``/``.txz`` are archives, read member by member in archive order, streamed and
+      never extracted to disk; a member's source is ``archive.zip!path/in/archive.txt``;
+    * a folder: walked recursively in sorted path order; archives inside it are expanded.
+
+    ``glob`` (``fnmatch`` syntax, case-insensitive) filters the documents found in folders and
+    archives by file name, or by relative path when it contains ``/``; archives found in a folder
+    are always opened and their members filtered, and a file given explicitly is always read.
+    Directory entries, ``__MACOSX/``, ``._*`` and ``.DS_Store`` entries are skipped.
+
+    Guards (each failing input becomes an :class:`InputFailure`, never an exception):
+
+    * ``max_bytes`` per document (declared size first, then reading stops at ``max_bytes + 1``);
+    * members whose name is absolute or has a ``..`` component are never opened;
+    * symlinks, hard links and devices in tar archives are reported, not followed;
+    * a member of at least :data:`RATIO_MIN_BYTES` with a compression ratio over ``max_ratio``;
+    * once an archive's members add up to more than ``max_archive_bytes``, every remaining member
+      is reported as a failure;
+    * a corrupt or truncated archive gives one failure for the archive (members already yielded
+      stay yielded); a corrupt member (bad CRC) gives a failure for that member only.
+    """
+    limits = _Limits(glob, encoding, max_bytes, max_archive_bytes, max_ratio)
+    for path in paths:
+        if path == "-":
+            yield _document_or_failure(
+                "<stdin>", lambda: _read_limited(sys.stdin.buffer, max_bytes), encoding, max_bytes
+            )
+            continue
+        try:
+            mode = os.stat(path).st_mode
+        except OSError as exc:
+            yield _failure(path, exc)
+            continue
+        if stat.S_ISDIR(mode):
+            yield from _iter_folder(path, limits)
+        elif stat.S_ISREG(mode):
+            yield from _iter_file(path, path, limits)
+        else:
+            yield _failure(path, UnsupportedFormatError("not a regular file or folder"))
