@@ -21,6 +21,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    epilog="Example:\n\n  extractor extract report.txt -o facts.jsonl",
 )
 
 

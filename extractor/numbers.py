@@ -425,11 +425,18 @@ _MIXED_UNITS: Final = ((12, "万亿"), (8, "亿"), (4, "万"))
 def render_chinese(n: int | Decimal, *, style: str = "standard") -> str:
     """Write the non-negative number ``n`` so that :func:`parse_number` reads it back.
 
-    Styles: "standard" (一万二千三百四十五), "liang" (两 for 2 before 百/千/万/亿),
-    "positional" (digit by digit, 二〇二三), "mixed" (Arabic mantissa and 万/亿/万亿 where
-    the mantissa needs at most two decimals: 1.5万, 134.9万亿; else "3万4000" when the part
-    below 万 has four digits; else plain Arabic).  Only "mixed" accepts a
-    Decimal with a fractional part (at most two decimal places).
+    Styles:
+
+    - "standard": 一万二千三百四十五, with 零 for skipped places and 十六 for 16.
+    - "liang": as standard, but 两 for a 2 before 百/千/万/亿 (两万两千).
+    - "positional": digit by digit (二〇二三); refused for two digits without a zero, which
+      parse_number reads as a range (三四).
+    - "mixed": Arabic mantissa with 万/亿/万亿 when it needs at most two decimals (1.5万,
+      134.9万亿); else "3万4567" when the part below 万 has four digits; else plain Arabic.
+      The only style that accepts a Decimal fraction (at most two decimal places).
+
+    Raises ValueError for negative, non-finite or unsupported input (Chinese styles stop
+    below 10**20).
 
     >>> render_chinese(12345)
     '一万二千三百四十五'
@@ -455,7 +462,11 @@ def render_chinese(n: int | Decimal, *, style: str = "standard") -> str:
         raise ValueError(f"cannot render {n!r} in style {style!r}: not an integer")
     i = int(value)
     if style == "positional":
-        return "".join(_POS_DIGITS[int(c)] for c in str(i))
+        digits = str(i)
+        if len(digits) == 2 and "0" not in digits:
+            # parse_number reads "三四" as a range, not 34, so this would not round-trip.
+            raise ValueError(f"cannot render {n!r} positionally: two digits without a zero")
+        return "".join(_POS_DIGITS[int(c)] for c in digits)
     if i >= _CN_LIMIT:
         raise ValueError(f"cannot render {n!r} in style {style!r}: too large")
     return _render_cn(i, liang=style == "liang", at_start=True)

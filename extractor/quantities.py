@@ -156,9 +156,13 @@ class QuantityFinder:
         had_magnitude = False
         while pos < len(text):
             unit = self._unit_at(text, pos)
-            if unit is not None:
-                return pos + len(unit.surface), factor, infix, unit, had_magnitude
             mag = self._magnitude_at(text, pos)
+            if unit is not None:
+                # 万亩次 is 万 + 亩次, not 万亩 + 次: take the magnitude only when the unit after it
+                # reaches further than the unit read here (千米, 万元: a tie keeps the unit).
+                longer = self._unit_at(text, pos + len(mag)) if mag is not None else None
+                if longer is None or len(mag or "") + len(longer.surface) <= len(unit.surface):
+                    return pos + len(unit.surface), factor, infix, unit, had_magnitude
             if mag is not None:
                 for ch in mag:
                     factor *= _MAGNITUDE_VALUES[ch]
@@ -406,6 +410,11 @@ def _year(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
     )
 
 
+def _lone_zero(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
+    # 零部件, 零售, 〇号: a numeral that is only 零 counts nothing.
+    return c.chinese and c.value == 0 and ctx.text[c.num_start : c.num_end] in ("零", "〇")
+
+
 def _lone_one(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
     # 一批, 一条心, 一份力, 一次: a bare 一 before a weak measure word is an article.
     return (
@@ -424,4 +433,5 @@ TRAP_RULES: tuple[tuple[str, Callable[[QuantityFinder, _Context, Candidate], boo
     ("trap.ordinal", _ordinal),
     ("trap.year", _year),
     ("trap.lone_one", _lone_one),
+    ("trap.lone_zero", _lone_zero),
 )

@@ -71,6 +71,11 @@ RATIO_MIN_BYTES = 2**20
 
 _CHUNK = 1 << 16
 
+#: Once a tar archive is over its budget, the remaining members are still listed (each becomes a
+#: failure), but listing a compressed stream means decompressing it: stop listing past this much
+#: decompressed data beyond twice the budget, with one failure for the rest of the archive.
+_LISTING_SLACK = 2**30
+
 #: extension -> format name
 _EXTENSIONS: dict[str, str] = {
     "": "txt",
@@ -191,6 +196,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 _GB_ALIASES = frozenset({"gb2312", "gbk", "cp936", "ms936", "euc-cn", "euc_cn", "x-gbk", "hz-gb-2312"})
 _NEWLINES = re.compile(r"\r\n?")
+#: Declared HTML charsets not worth trusting over GB18030: UTF-8 was already tried, and the
+#: Western single-byte ones are the usual wrong default of a CMS template.
+_IGNORED_HINTS = frozenset({"utf-8", "gb18030", "ascii", "iso8859-1", "cp1252"})
 
 
 def _normalise_newlines(text: str) -> str:
@@ -259,7 +267,7 @@ def _decode(data: bytes, encoding: str | None, hint: str | None = None) -> tuple
             hinted = _canonical_encoding(hint)
         except DecodeError:
             hinted = None
-        if hinted is not None and hinted not in {"utf-8", "gb18030"}:
+        if hinted is not None and hinted not in _IGNORED_HINTS:
             text_or_none = _strict(data, hinted)
             if text_or_none is not None:
                 return _finish(text_or_none, hinted)
@@ -430,6 +438,24 @@ def _in_content(el: Any) -> bool:
     return any(a.tag in ("article", "main") for a in el.iterancestors())
 
 
+def _text_stats(root: Any) -> dict[Any, tuple[int, int, bool]]:
+    """For every node: (non-space characters, of which inside links, contains "。"), as
+    ``text_content()`` would give, computed in one bottom-up pass instead of once per node."""
+    nodes = list(root.iter())
+    stats: dict[Any, tuple[int, int, bool]] = {}
+    for node in reversed(nodes):  # reversed pre-order: children before their parent
+        own = (node.text or "") if isinstance(node.tag, str) else ""
+        size, links, period = _compact_len(own), 0, "。" in own
+        for child in node:
+            c_size, c_links, c_period = stats[child]
+            tail = child.tail or ""
+            size += c_size + _compact_len(tail)
+            links += c_links
+            period = period or c_period or "。" in tail
+        stats[node] = (size, size if node.tag == "a" else links, period)
+    return stats
+
+
 def _strip_boilerplate(root: Any) -> None:
     """Remove menus, footers, hidden and link-heavy blocks; make headings/list items paragraphs."""
     for el in list(root.iter(*_DROP_TAGS)):
@@ -437,6 +463,7 @@ def _strip_boilerplate(root: Any) -> None:
     for el in list(root.iter("header", "footer")):
         if not _in_content(el):
             _drop(el)
+    stats = _text_stats(root)
     for el in list(root.iter()):
         if not isinstance(el.tag, str) or el.tag in ("html", "body"):
             continue
@@ -444,22 +471,16 @@ def _strip_boilerplate(root: Any) -> None:
             _drop(el)
             continue
         attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if _BOILERPLATE_ATTR.search(attrs):
-            text = el.text_content()
-            if "。" not in text and _compact_len(text) < 2000:
-                _drop(el)
-    for el in list(root.iter(*_CONTAINER_TAGS)):
-        if el.getparent() is None:
-            continue
-        text = el.text_content()
-        size = _compact_len(text)
-        if size == 0 or "。" in text:
-            continue
-        if size < 300 and _BOILERPLATE_TEXT.search(text):
+        size, _, period = stats[el]
+        if _BOILERPLATE_ATTR.search(attrs) and not period and size < 2000:
             _drop(el)
+    stats = _text_stats(root)
+    for el in list(root.iter(*_CONTAINER_TAGS)):
+        size, link_chars, period = stats[el]
+        if size == 0 or period:
             continue
-        link_chars = sum(_compact_len(a.text_content()) for a in el.iter("a"))
-        if link_chars / size >= 0.5:
+        footer_like = size < 300 and _BOILERPLATE_TEXT.search(el.text_content()) is not None
+        if footer_like or link_chars / size >= 0.5:
             _drop(el)
     # Layout tables (a cell holding nested tables or several blocks) become plain divs so that
     # their paragraphs are not glued into one table row.
@@ -617,8 +638,7 @@ _HAN_GAP = re.compile(f"(?<=[{_HAN}]){_HSPACE}(?=[{_HAN}])")
 _PUNCT_GAP = re.compile(
     f"(?<=[{_CJK_PUNCT}]){_HSPACE}(?=[{_HAN}{_CJK_PUNCT}])|(?<=[{_HAN}]){_HSPACE}(?=[{_CJK_PUNCT}])"
 )
-_HAN_RUN_BEFORE = re.compile(f"[{_HAN}]+$")
-_HAN_RUN_AFTER = re.compile(f"^[{_HAN}]+")
+_HAN_CHAR = re.compile(f"[{_HAN}]")
 _TERMINAL = re.compile(r"[。！？：；!?:;…][\"”’」』）)】]*$")
 _HEADING = re.compile(
     r"^(?:[一二三四五六七八九十百零〇]+[、.．]"
@@ -632,6 +652,7 @@ _JOIN_END = re.compile(f"[{_HAN}{_CJK_PUNCT}]$")
 _JOIN_START = re.compile(f"^[{_HAN}{_CJK_PUNCT}0-9]")
 _ASCII_END = re.compile(r"[0-9A-Za-z%.]$")
 _HAN_START = re.compile(f"^[{_HAN}]")
+_HAN_ANY = re.compile(f"[{_HAN}]")
 
 
 def _collapse_spacing(line: str) -> str:
@@ -639,12 +660,11 @@ def _collapse_spacing(line: str) -> str:
     ("洛  阳  市" -> "洛阳市"), and any gap next to CJK punctuation."""
 
     def repl(match: re.Match[str]) -> str:
-        before = _HAN_RUN_BEFORE.search(line, 0, match.start())
-        after = _HAN_RUN_AFTER.search(line[match.end() :])
-        isolated = (before is not None and len(before.group()) == 1) or (
-            after is not None and len(after.group()) == 1
-        )
-        return "" if isolated else match.group()
+        # the gap is between two Han characters; is either of them a run of exactly one?
+        start, end = match.start(), match.end()
+        isolated_before = start < 2 or _HAN_CHAR.match(line, start - 2) is None
+        isolated_after = end + 1 >= len(line) or _HAN_CHAR.match(line, end + 1) is None
+        return "" if isolated_before or isolated_after else match.group()
 
     return _PUNCT_GAP.sub("", _HAN_GAP.sub(repl, line))
 
@@ -661,9 +681,13 @@ def _joins(prev: str, nxt: str, full_width: float) -> bool:
         return False  # a heading shorter than a full line was not wrapped
     if _JOIN_END.search(prev):
         return _JOIN_START.match(nxt) is not None
-    # "达到35.6\n亿元": ASCII/digit end followed by Han; not for table-like rows with spaces
+    # "达到35.6\n亿元": a text line ending in a digit/letter, followed by Han; not for a bare
+    # number (a table value) nor for a table-like row with spaces between cells
     return (
-        _ASCII_END.search(prev) is not None and _HAN_START.match(nxt) is not None and " " not in prev.strip()
+        _ASCII_END.search(prev) is not None
+        and _HAN_START.match(nxt) is not None
+        and _HAN_ANY.search(prev) is not None
+        and " " not in prev.strip()
     )
 
 
@@ -818,6 +842,9 @@ def _iter_zip(path: str, limits: _Limits) -> Iterator[InputResult]:
             if problem is not None:
                 yield _failure(source, UnsafeArchiveError(f"unsafe member name ({problem}): not read"))
                 continue
+            if stat.S_ISLNK(info.external_attr >> 16):
+                yield _failure(source, UnsafeArchiveError("symlink in archive: not a regular file, not read"))
+                continue
             if info.flag_bits & 0x1:
                 yield _failure(source, UnsupportedFormatError("encrypted zip member: not supported"))
                 continue
@@ -908,7 +935,7 @@ def _iter_tar(path: str, limits: _Limits) -> Iterator[InputResult]:
                 return
             if member is None:
                 return
-            if over_budget and member.offset_data > 2 * limits.max_archive_bytes:
+            if over_budget and member.offset_data > 2 * limits.max_archive_bytes + _LISTING_SLACK:
                 yield InputFailure(
                     path,
                     UnsafeArchiveError.__name__,

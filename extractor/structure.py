@@ -16,12 +16,13 @@ over pre-compiled patterns and builds a tree:
 
 Offsets are code-point indices into the text as given.
 
->>> s = find_structure("一、总体情况\\n全年运行平稳。\\n二、主要工作\\n一是抓项目，稳投资。二是抓改革。")
+>>> text = "一、总体情况\\n全年运行平稳。\\n二、主要工作\\n一是抓项目，稳投资。二是抓改革。"
+>>> s = find_structure(text)
 >>> [(x.id, x.marker, x.heading, x.level) for x in s.sections]
 [('s1', '一、', '总体情况', 1), ('s2', '二、', '主要工作', 1)]
 >>> [(x.id, x.marker, x.topic) for x in s.items]
 [('s2.i1', '一是', '抓项目'), ('s2.i2', '二是', '抓改革')]
->>> s.locate(30)
+>>> s.locate(text.index("抓改革"))
 ('s2', 's2.i2')
 """
 
@@ -288,6 +289,7 @@ _RANK = {
     "ordinal": 2.5,
     "arabic": 3.0,
     "arabic_paren": 4.0,
+    "arabic_half": 4.5,
     "circled": 5.0,
 }
 _SOFT = frozenset({"theme", "ordinal"})
@@ -328,6 +330,7 @@ def _patterns() -> _Patterns:
         "chinese_paren": rf"{op}(?P<chinese_paren>{cn}){cp}",
         "arabic": rf"(?P<arabic>{ar})(?:{_alt(h.arabic_marks)})(?![0-9０-９.．])",
         "arabic_paren": rf"{op}(?P<arabic_paren>{ar}){cp}",
+        "arabic_half": rf"(?P<arabic_half>{ar}){cp}",
         "circled": rf"(?P<circled>{_cls(v.numerals.circled)})",
         "ordinal": rf"第(?P<ordinal>{cn})(?:{_alt(h.ordinal_marks)})",
     }
@@ -572,7 +575,7 @@ def _heading_candidates(text: str, p: _Patterns, lines: _Lines) -> list[_Cand]:
                 continue
             if style in ("chinese", "ordinal", "part") and p.numeral_list.match(rest):
                 continue  # 一、二季度 / 第一、二产业
-            if style == "arabic" and regex.match(r"[0-9０-９]", rest):
+            if style in ("arabic", "arabic_half") and regex.match(r"[0-9０-９]", rest):
                 continue
             if inline and quotes.inside(ls, start):
                 continue
@@ -609,9 +612,12 @@ def _heading_candidates(text: str, p: _Patterns, lines: _Lines) -> list[_Cand]:
     out.extend(c for c in themed if counts[c.style[6:]] >= p.vocab.themes.min_count)
     out.sort(key=lambda c: c.start)
     # A position matched both at line start and inline (cannot happen) or twice: keep the first.
+    # An inline marker is for run-on text: where the same marker also opens a line, the inline one
+    # is an enumeration inside a paragraph ("…。（二）…" before the real "（二）" heading).
+    at_line_start = {(c.style, c.n) for c in out if not c.inline}
     dedup: list[_Cand] = []
     for c in out:
-        if dedup and dedup[-1].start == c.start:
+        if (dedup and dedup[-1].start == c.start) or (c.inline and (c.style, c.n) in at_line_start):
             continue
         dedup.append(c)
     # ok_next: the next candidate of the same style after a number 1 is a number 2.
@@ -625,13 +631,13 @@ def _heading_candidates(text: str, p: _Patterns, lines: _Lines) -> list[_Cand]:
     return dedup
 
 
-def _appendix_starts(text: str, p: _Patterns) -> list[tuple[int, str, int]]:
-    """(start, heading, end of consumed title line) for each appendix or note cue line."""
-    out: list[tuple[int, str, int]] = []
+def _appendix_starts(text: str, p: _Patterns) -> list[tuple[int, str, int, bool]]:
+    """(start, heading, end of consumed title line, is a note) for each appendix or note cue line."""
+    out: list[tuple[int, str, int, bool]] = []
     limit = p.vocab.appendix.max_title_chars
     for m in p.appendix_line.finditer(text):
         if m.group("note") is not None:
-            out.append((m.start("note"), m.group("note"), m.end()))
+            out.append((m.start("note"), m.group("note"), m.end(), True))
             continue
         cue = m.group("cue").strip()
         title = _clean(m.group("title") or "")
@@ -642,7 +648,7 @@ def _appendix_starts(text: str, p: _Patterns) -> list[tuple[int, str, int]]:
                 end = e
             else:
                 title = ""
-        out.append((m.start("cue"), (cue + " " + title).strip(), end))
+        out.append((m.start("cue"), (cue + " " + title).strip(), end, False))
     return out
 
 
@@ -657,13 +663,17 @@ def _soft(style: str) -> bool:
 def _build_sections(text: str, p: _Patterns, lines: _Lines) -> list[_Sec]:
     cands = _heading_candidates(text, p, lines)
     appendices = _appendix_starts(text, p)
-    events: list[tuple[int, int, _Cand | tuple[int, str, int]]] = [(c.start, 1, c) for c in cands]
+    events: list[tuple[int, int, _Cand | tuple[int, str, int, bool]]] = [(c.start, 1, c) for c in cands]
     events += [(a[0], 0, a) for a in appendices]
     events.sort(key=lambda e: (e[0], e[1]))
     secs: list[_Sec] = []
     stack: list[_Open] = []
     shadows: dict[str, tuple[int, tuple[bool, bool]]] = {}
     skip_until = -1
+    # The top-level heading open before a note block ("注：" in mid-document): the next heading
+    # of its sequence closes the note block and the document goes on.
+    before_note: _Open | None = None
+    note_sec = -1
 
     def accept(depth: int, c: _Cand, n: int) -> None:
         for o in stack[depth:]:
@@ -678,7 +688,11 @@ def _build_sections(text: str, p: _Patterns, lines: _Lines) -> list[_Sec]:
         if pos < skip_until:
             continue
         if isinstance(ev, tuple):
-            start, heading, consumed = ev
+            start, heading, consumed, note = ev
+            if not note:
+                before_note = None
+            elif stack and stack[0].style != "appendix":
+                before_note, note_sec = stack[0], len(secs)
             stack.clear()
             shadows.clear()
             secs.append(_Sec(start, "appendix", 0, 1, -1, None, heading, None, None))
@@ -686,6 +700,13 @@ def _build_sections(text: str, p: _Patterns, lines: _Lines) -> list[_Sec]:
             skip_until = consumed
             continue
         c = ev
+        if before_note is not None and c.style == before_note.style and c.n == before_note.last + 1:
+            # the note belonged to the section before it: move it (and its lists) one level down
+            secs[note_sec].parent = before_note.sec
+            for j in range(note_sec, len(secs)):
+                secs[j].level += 1
+            stack[:] = [before_note]
+            before_note = None
         k = next((i for i, o in enumerate(stack) if o.style == c.style), -1)
         if c.style.startswith("theme:"):
             if k >= 0:

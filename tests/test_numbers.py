@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from extractor.numbers import NumberParseError, parse_number, render_chinese
@@ -427,8 +427,14 @@ def test_render_examples(n: int | Decimal, style: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("n", "style"),
-    [(-1, "standard"), (Decimal("1.5"), "standard"), (Decimal("1.234"), "mixed"), (5, "roman")],
-    ids=["negative", "fraction-standard", "three-places-mixed", "unknown-style"],
+    [
+        (-1, "standard"),
+        (Decimal("1.5"), "standard"),
+        (Decimal("1.234"), "mixed"),
+        (5, "roman"),
+        (34, "positional"),
+    ],
+    ids=["negative", "fraction-standard", "three-places-mixed", "unknown-style", "positional-range-like"],
 )
 def test_render_rejects(n: int | Decimal, style: str) -> None:
     with pytest.raises(ValueError):
@@ -445,9 +451,15 @@ def test_table_size() -> None:
 STYLES = ("standard", "liang", "mixed", "positional")
 
 
+def _renderable(n: int, style: str) -> bool:
+    # "三四" is a range, so two-digit positional numbers without a zero have no rendering.
+    return not (style == "positional" and 11 <= n <= 99 and n % 10 != 0)
+
+
 @settings(max_examples=300, deadline=None)
 @given(n=st.integers(min_value=0, max_value=10**16), style=st.sampled_from(STYLES))
 def test_render_round_trip(n: int, style: str) -> None:
+    assume(_renderable(n, style))
     text = render_chinese(n, style=style)
     assert parse_number(text) == n, text
 
@@ -456,6 +468,8 @@ def test_render_round_trip(n: int, style: str) -> None:
 @given(n=st.integers(min_value=0, max_value=10**16))
 def test_render_round_trip_every_style(n: int) -> None:
     for style in STYLES:
+        if not _renderable(n, style):
+            continue
         text = render_chinese(n, style=style)
         assert parse_number(text) == n, (style, text)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +17,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised only on 3.10
+    import tomli as tomllib
+
 if importlib.util.find_spec("extractor") is None:  # not installed: run from the checkout
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from extractor.structure import (  # noqa: E402
+from extractor.structure import (
     DeclaredCount,
     ItemSpan,
     SectionSpan,
@@ -100,6 +104,21 @@ HEADING_CASES = [
         "（1）粮食生产。内容甲。\n（2）蔬菜供应。内容乙。",
         [("（1）", 1, "粮食生产"), ("（2）", 1, "蔬菜供应")],
         id="arabic-paren",
+    ),
+    pytest.param(
+        "1）粮食生产。内容甲。\n2）蔬菜供应。内容乙。",
+        [("1）", 1, "粮食生产"), ("2）", 1, "蔬菜供应")],
+        id="arabic-half-paren",
+    ),
+    pytest.param(
+        "一.基本情况\n内容。\n二.存在问题\n内容。",
+        [("一.", 1, "基本情况"), ("二.", 1, "存在问题")],
+        id="chinese-dot",
+    ),
+    pytest.param(
+        "一、三个统筹\n内容。\n二、两个确保\n内容。",
+        [("一、", 1, "三个统筹"), ("二、", 1, "两个确保")],
+        id="heading-starting-with-numeral",
     ),
     pytest.param(
         "①道路建设。内容甲。\n②桥梁建设。内容乙。",
@@ -232,7 +251,10 @@ def test_single_themed_sentence_is_not_a_section() -> None:
 
 
 def test_themed_openers_under_numbered_heading() -> None:
-    text = "一、主要做法\n同心一条路，以“闯劲”开拓市场。内容。\n筑起一道坝，以“韧劲”守住底线。内容。\n二、下步打算\n内容。"
+    text = (
+        "一、主要做法\n同心一条路，以“闯劲”开拓市场。内容。\n"
+        "筑起一道坝，以“韧劲”守住底线。内容。\n二、下步打算\n内容。"
+    )
     assert [(m, lv) for m, lv, _ in secs(text)] == [("一、", 1), (None, 2), (None, 2), ("二、", 1)]
 
 
@@ -249,7 +271,11 @@ ITEM_CASES = [
     ),
     pytest.param(
         "今年重点抓好三项工作：一是稳住农业生产，确保粮食丰收；二是扩大有效投资；三是优化营商环境。",
-        [("一是", 1, "稳住农业生产", None), ("二是", 2, "扩大有效投资", None), ("三是", 3, "优化营商环境", None)],
+        [
+            ("一是", 1, "稳住农业生产", None),
+            ("二是", 2, "扩大有效投资", None),
+            ("三是", 3, "优化营商环境", None),
+        ],
         id="shi-plain",
     ),
     pytest.param(
@@ -322,7 +348,10 @@ def test_items_outside_sections_and_nesting() -> None:
 
 
 def test_two_runs_in_one_section() -> None:
-    text = "（一）抓项目。一是谋项目；二是建项目。此外，一是强服务；二是优环境；三是促落地。\n（二）抓改革。内容。"
+    text = (
+        "（一）抓项目。一是谋项目；二是建项目。此外，一是强服务；二是优环境；三是促落地。\n"
+        "（二）抓改革。内容。"
+    )
     s = find_structure(text)
     assert [(i.id, i.ordinal) for i in s.items] == [
         ("s1.i1", 1), ("s1.i2", 2), ("s1.i3", 1), ("s1.i4", 2), ("s1.i5", 3),
@@ -373,8 +402,12 @@ DECLARED_CASES = [
     ),
     pytest.param("做好以下几个方面：一是修路；二是建桥。", [], id="no-number"),
     pytest.param("共排查5个方面12个问题。一是整改；二是问责。", [], id="count-not-followed-by-colon"),
-    pytest.param("全年办好十方面民生实事。\n（一）修路。内容。\n（二）建桥。内容。", [], id="count-qualifies-noun"),
-    pytest.param("重点抓好三个方面。" + "内容很长。" * 60 + "一是修路；二是建桥；三是通水。", [], id="too-far"),
+    pytest.param(
+        "全年办好十方面民生实事。\n（一）修路。内容。\n（二）建桥。内容。", [], id="count-qualifies-noun"
+    ),
+    pytest.param(
+        "重点抓好三个方面。" + "内容很长。" * 60 + "一是修路；二是建桥；三是通水。", [], id="too-far"
+    ),
     pytest.param(
         "全镇以“三劲”推动落实。\n同心一条路，以“闯劲”开拓市场。内容。\n筑起一道坝，以“韧劲”守住底线。内容。",
         [("sections", 3, 2, False)],
@@ -453,7 +486,12 @@ APPENDIX_LIST = (
 
 
 def test_appendix_with_cue_is_its_own_part() -> None:
-    text = APPENDIX_MAIN + "附件1\n今年十件民生实事\n" + APPENDIX_LIST + "附件2\n名词解释\n1.“三保”：指保基本。\n2.“两新”：指设备更新。\n"
+    text = (
+        APPENDIX_MAIN
+        + "附件1\n今年十件民生实事\n"
+        + APPENDIX_LIST
+        + "附件2\n名词解释\n1.“三保”：指保基本。\n2.“两新”：指设备更新。\n"
+    )
     s = find_structure(text)
     top = [(x.marker, x.heading) for x in s.sections if x.level == 1]
     assert top == [
@@ -489,11 +527,38 @@ def test_note_block() -> None:
     ]
 
 
+def test_note_in_mid_document_belongs_to_its_section() -> None:
+    text = "一、综合\n内容。\n注：\n1.本表为快报数。\n2.增速按可比价。\n二、农业\n内容。\n三、工业\n内容。\n"
+    s = find_structure(text)
+    assert [(x.id, x.marker, x.level) for x in s.sections] == [
+        ("s1", "一、", 1),
+        ("s1.1", None, 2),
+        ("s1.1.1", "1.", 3),
+        ("s1.1.2", "2.", 3),
+        ("s2", "二、", 1),
+        ("s3", "三、", 1),
+    ]
+    check_invariants(text, s)
+
+
+def test_inline_enumeration_does_not_steal_the_real_heading() -> None:
+    text = "（一）抓产业。措施如下。（二）是重点环节。\n（二）抓民生。内容。\n（三）抓改革。内容。"
+    s = find_structure(text)
+    assert [(x.marker, x.start) for x in s.sections] == [
+        ("（一）", 0),
+        ("（二）", text.index("（二）抓民生")),
+        ("（三）", text.index("（三）")),
+    ]
+
+
 # --------------------------------------------------------------------------------------------
 # locate()
 # --------------------------------------------------------------------------------------------
 
-LOCATE_TEXT = "前言内容。\n一、工作回顾\n（一）抓产业。一是建园区，内容甲。二是引项目，内容乙。\n（二）抓民生。内容丙。\n二、工作安排\n内容丁。"
+LOCATE_TEXT = (
+    "前言内容。\n一、工作回顾\n（一）抓产业。一是建园区，内容甲。二是引项目，内容乙。\n"
+    "（二）抓民生。内容丙。\n二、工作安排\n内容丁。"
+)
 
 
 @pytest.mark.parametrize(
@@ -586,7 +651,9 @@ def test_arbitrary_text_invariants(parts: list[str]) -> None:
 # Real reports (skipped when /work/shared is absent)
 # --------------------------------------------------------------------------------------------
 
-needs_shared = pytest.mark.skipif(not (CORPORA / "hulan_campaign.txt").is_file(), reason="/work/shared absent")
+needs_shared = pytest.mark.skipif(
+    not (CORPORA / "hulan_campaign.txt").is_file(), reason="/work/shared absent"
+)
 
 
 def _load_scorer() -> Any:

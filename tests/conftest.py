@@ -1,0 +1,25 @@
+"""Shared fixtures: one extractor (and so one jieba tokenizer) per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractor.pipeline import Extractor, get_extractor
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = ROOT / "corpora"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def extractor_instance() -> Extractor:
+    return get_extractor()
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if not (SHARED / "corpora").is_dir():
+        pytest.skip("../shared/corpora is not present")
+    return SHARED
