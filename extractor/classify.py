@@ -20,15 +20,27 @@ from .segment import get_segmenter
 __all__ = ["Classifier", "Meaning"]
 
 # A clause ends at these; an object never reaches across them.
-_CLAUSE_BREAK = "，,。；;！？!?：:\n、（）()《》"
+_CLAUSE_BREAK = "，,。；;！？!?：:\n、《》"
+# The same without 、, for finding a 分别 list's subjects.
+_CLAUSE_BREAK_NO_LIST = "，,。；;！？!?：:\n《》"
+_LIST_SPLIT = regex.compile(r"、|和|及|与|以及")
+# A parenthesis closing the text before a number: 生产总值(GDP)262.6亿元.
+_PAREN_TAIL = regex.compile(r"[（(][^（）()]{0,16}[）)]$")
+_PAREN_HEAD = regex.compile(r"^[（(][^（）()]{0,30}[）)]")
+# A year opening a noun phrase: 2022年万载县农业机械总动力 → 万载县农业机械总动力.
+_YEAR_HEAD = regex.compile(r"^(?:19|20)[0-9]{2}年(?:末|底|初|全年|上半年|前三季度)?")
 _SENTENCE_BREAK = "。！？!?\n；;"
 _QUOTED = regex.compile(r"“[^“”\n]{0,40}”|\"[^\"\n]{0,40}\"|《[^《》\n]{0,40}》")
 _YEAR = regex.compile(r"(?<![0-9])((?:19|20)[0-9]{2})年(?!代)")
-_STRIP = "“”\"'‘’「」《》 \t"
+_STRIP = " \t"
+_QUOTE_CHARS = str.maketrans("", "", "“”\"'‘’「」")
+_CONJUNCTIONS = frozenset({"和", "与", "及", "、", "，和", "以及"})
 # Object-bearing kinds: "182名领导干部" counts 领导干部 (after the number); a money or percent
 # figure is a value of what comes before it ("签约额170亿元", "增长5%").
 _AFTER_KINDS = frozenset({"count", "area", "length", "weight", "volume", "energy"})
 _MAX_OBJECT = 24
+# An adverbial of place or time (在实际工作中, 在全省范围内), never an object.
+_ADVERBIAL = regex.compile(r"在.{0,12}[中上下内里]")
 
 
 def _alternation(words: Sequence[str]) -> regex.Pattern[str]:
@@ -64,16 +76,19 @@ class Classifier:
         self._links = tuple(sorted(rules.links, key=len, reverse=True))
         self._comparisons = tuple(sorted(rules.object.comparisons, key=len, reverse=True))
         self._determiners = tuple(sorted(rules.object.determiners, key=len, reverse=True))
+        self._adverbs = frozenset(rules.object.adverbs)
         self._direction_words: list[tuple[str, str, str]] = sorted(
             ((w, r.value, r.id) for r in rules.direction for w in r.words), key=lambda t: -len(t[0])
         )
         self._direction_tuple = tuple(w for w, _, _ in self._direction_words)
         self._direction_of = {w: (v, i) for w, v, i in self._direction_words}
         self._verbs = _alternation(rules.object.verbs)
+        self._verb_set = frozenset(rules.object.verbs)
         self._status_cues = _alternation([w for r in rules.status for w in r.words])
         self._status_of = {w: (r.value, r.id) for r in rules.status for w in r.words}
         self._not_cues = _alternation(rules.not_cues)
         self._heading_cues = tuple(rules.heading_cues)
+        self._people_cues = tuple(sorted(lex.context.bare_magnitude.people_after, key=len, reverse=True))
         self._indicators = sorted(
             ((alias, ind.id) for ind in lex.indicators for alias in ind.aliases), key=lambda t: -len(t[0])
         )
@@ -93,7 +108,7 @@ class Classifier:
         while changed and text:
             changed = False
             for w in self._determiners:
-                if text.startswith(w) and len(text) > len(w):
+                if text.startswith(w):
                     text, changed = text[len(w) :], True
                     break
         return text
@@ -124,6 +139,98 @@ class Classifier:
                 return ind
         return None
 
+    # ------------------------------------------------------------------ stages
+    def _direction(
+        self, core: str, opener: str, prev: Meaning | None, conjoined: bool
+    ) -> tuple[str | None, str | None, str]:
+        """(direction, rule id, core without the verb) for the text before a number."""
+        verb = _ends_with(core, self._direction_tuple)
+        if verb is not None:
+            direction, rid = self._direction_of[verb]
+            return direction, rid, self._strip_links(core[: -len(verb)])
+        # 降低利息负担约2000亿元: the verb opens the clause and the number follows its object
+        # directly; not after a stative link (增长面达到42.8% states a level, not a change).
+        if not self._stative_end(opener):
+            for w in self._direction_tuple:
+                if len(w) >= 2 and self._strip_determiners(opener).startswith(w):
+                    direction, rid = self._direction_of[w]
+                    return direction, rid + ".opens_clause", core
+        if conjoined and prev is not None and prev.direction:
+            return prev.direction, "direction.inherit", core
+        return None, None, core
+
+    def _stative_end(self, before: str) -> bool:
+        return before.rstrip().endswith(("达到", "达", "为", "是", "占"))
+
+    def _object_after(self, text: str, c: Candidate, clause_end: int) -> str | None:
+        """The noun after a count: 182名领导干部 → 领导干部."""
+        after = text[c.end : clause_end]
+        for i, ch in enumerate(after):
+            if ch.isdigit() or ch in "%‰":
+                after = after[:i]
+                break
+        after = _PAREN_HEAD.sub("", after)  # 33.7万千瓦（不包括农业运输车）: a note, not the object
+        spans = self._verb_spans(after) if after else []
+        if spans:
+            after = after[: spans[0][0]]
+        after = self._strip_links(after.strip()).strip().strip("的")
+        if len(after) > 2 and after.endswith("中"):
+            after = after[:-1]  # 7种主要工业产品中，有3种…: a postposition
+        return after or None
+
+    def _object_before(self, core: str) -> str | None:
+        """The noun phrase that ends the text before a number: 解决问题270个 → 问题."""
+        core = _PAREN_TAIL.sub("", core)
+        spans = self._verb_spans(core)
+        # Verbs that close the phrase after a noun belong to it: 科技创新投入 (investment), 牛出栏,
+        # 棚户区住房改造开工.  Find the run of adjacent verbs at the end; with a noun before it
+        # (not an adverb such as 已), the whole run is part of the object.
+        run = len(spans)
+        while run > 0 and spans[run - 1][1] == (spans[run][0] if run < len(spans) else len(core)):
+            run -= 1
+        if run < len(spans):
+            head_start = spans[run - 1][1] if run > 0 else 0
+            head = core[head_start : spans[run][0]]
+            if head and head not in self._adverbs:
+                del spans[run:]
+        noun = core[spans[-1][1] :] if spans else core
+        noun = self._strip_determiners(_YEAR_HEAD.sub("", noun.strip()))
+        while noun[:2] in self._adverbs or noun[:1] in self._adverbs:
+            noun = noun[2:] if noun[:2] in self._adverbs else noun[1:]
+        noun = noun.strip("的")
+        if _ADVERBIAL.fullmatch(noun) or noun in self._verb_set:
+            return None  # 在实际工作中 says where, 已办结 what was done: neither is what
+        return noun[-_MAX_OBJECT:] or None
+
+    def _distributed(self, text: str, cands: Sequence[Candidate]) -> dict[int, str]:
+        """Objects of 分别 lists: "A、B和C分别增长9.6%、29.1%和3%" gives each bound its subject."""
+        out: dict[int, str] = {}
+        i = 0
+        while i < len(cands):
+            c = cands[i]
+            clause_start = c.start
+            while clause_start > 0 and text[clause_start - 1] not in _CLAUSE_BREAK_NO_LIST:
+                clause_start -= 1
+            head = text[clause_start : c.start]
+            at = head.rfind("分别")
+            if at < 0:
+                i += 1
+                continue
+            group = [i]
+            while group[-1] + 1 < len(cands):
+                nxt = cands[group[-1] + 1]
+                gap = text[cands[group[-1]].end : nxt.start]
+                if len(gap) > 4 or any(ch in _CLAUSE_BREAK_NO_LIST for ch in gap):
+                    break
+                group.append(group[-1] + 1)
+            subjects = [self._strip_determiners(x.strip()) for x in _LIST_SPLIT.split(head[:at]) if x.strip()]
+            subjects = _share_tail(subjects)
+            if len(group) > 1 and len(subjects) == len(group):
+                for k, idx in enumerate(group):
+                    out[idx] = subjects[k]
+            i = group[-1] + 1
+        return out
+
     # ------------------------------------------------------------------ main
     def classify(
         self,
@@ -140,7 +247,8 @@ class Classifier:
         prev_end = -1
         prev: Meaning | None = None
         prev_sentence = -1
-        for c in cands:
+        distributed = self._distributed(text, cands)
+        for index, c in enumerate(cands):
             clause_start = c.start
             while clause_start > 0 and text[clause_start - 1] not in _CLAUSE_BREAK:
                 clause_start -= 1
@@ -154,81 +262,92 @@ class Classifier:
             while sentence_end < len(text) and text[sentence_end] not in _SENTENCE_BREAK:
                 sentence_end += 1
             same_clause = prev_end >= clause_start
-            seg_start = prev_end if same_clause else clause_start
-            before = text[seg_start : c.start]
+            before = text[prev_end if same_clause else clause_start : c.start].strip()
             rules: list[str] = []
             meaning = Meaning()
+            # "分别增长9.6%和29.1%", "下降49.9%、45%": a bound joined to the one before shares its
+            # object and direction.
+            conjoined = (
+                prev is not None
+                and prev_end >= sentence_start
+                and text[prev_end : c.start].strip() in _CONJUNCTIONS
+            )
 
-            # direction -------------------------------------------------------------
             core = self._strip_links(before)
-            verb = _ends_with(core, self._direction_tuple)
-            if verb is not None:
-                meaning.direction, rid = self._direction_of[verb]
+            meaning.direction, rid, core = self._direction(
+                core, text[clause_start : c.start], prev, conjoined
+            )
+            if rid:
                 rules.append(rid)
-                core = self._strip_links(core[: -len(verb)])
-            else:
-                opener = self._strip_determiners(text[clause_start : c.start])
-                for w in self._direction_tuple:
-                    if opener.startswith(w) and len(w) >= 2:
-                        meaning.direction, rid = self._direction_of[w]
-                        rules.append(rid + ".opens_clause")
-                        break
-                if meaning.direction is None and prev is not None and same_clause and before.strip() in ("和", "与", "及"):
-                    meaning.direction = prev.direction
-                    if prev.direction:
-                        rules.append("direction.inherit")
             cmp_word = _ends_with(core, self._comparisons)
             while cmp_word:
                 core = self._strip_links(core[: -len(cmp_word)])
                 cmp_word = _ends_with(core, self._comparisons)
 
-            # object ----------------------------------------------------------------
             obj: str | None = None
-            if c.kind in _AFTER_KINDS and c.unit is not None and c.unit.surface not in ("人", "万人", "人次"):
-                after = text[c.end : clause_end]
-                stop = len(after)
-                for i, ch in enumerate(after):
-                    if ch.isdigit() or ch in "%‰":
-                        stop = i
-                        break
-                after = after[:stop]
-                spans = self._verb_spans(after) if after else []
-                if spans:
-                    after = after[: spans[0][0]]
-                after = self._strip_links(after.strip(_STRIP)).strip(_STRIP)
-                if after and "的" not in after[:1]:
-                    obj = after
+            if index in distributed:
+                obj = distributed[index]
+                rules.append("object.distributed")
+            elif conjoined and prev is not None and prev.object:
+                obj = prev.object
+                rules.append("object.conjoined")
+            elif c.rule == "bare.people_after":
+                obj = _ends_with_prefix(text, c.end, self._people_cues)
+                rules.append("object.cue")
+            elif (
+                c.kind in _AFTER_KINDS and c.unit is not None and c.unit.surface not in ("人", "万人", "人次")
+            ):
+                obj = self._object_after(text, c, clause_end)
+                if obj:
                     rules.append("object.after")
             if obj is None and core:
-                spans = self._verb_spans(core)
-                noun = core[spans[-1][1] :] if spans else core
-                noun = self._strip_determiners(noun.strip(_STRIP)).strip(_STRIP)
-                if noun:
-                    obj = noun[-_MAX_OBJECT:]
+                obj = self._object_before(core)
+                if obj:
                     rules.append("object.before")
             if obj is None and prev is not None and prev_sentence == sentence_start and prev.object:
                 obj = prev.object
                 rules.append("object.inherit")
-            meaning.object = obj
+            meaning.object = (obj.translate(_QUOTE_CHARS) or None) if obj else None
 
-            # status ----------------------------------------------------------------
-            status = self._sentence_status(text[sentence_start:sentence_end])
+            # A goal is announced before its figure (力争…, 预期目标是…); a cue after the number
+            # is a purpose clause (…,确保任务落实).
+            status = self._sentence_status(text[sentence_start : c.start])
+            in_target, heading_year = section_info(c.start) if section_info else (False, None)
             if status is not None:
                 meaning.status, rid = status
                 rules.append(rid)
-            in_target, heading_year = section_info(c.start) if section_info else (False, None)
-            if status is None and in_target:
+            elif in_target:
                 meaning.status = "target"
                 rules.append("status.target_section")
 
-            # indicator and period --------------------------------------------------
-            meaning.indicator = self._indicator(obj)
+            meaning.indicator = self._indicator(meaning.object)
             years = _YEAR.findall(text, sentence_start, c.start)
-            if years:
-                meaning.period = int(years[-1])
-            else:
-                meaning.period = heading_year
+            meaning.period = int(years[-1]) if years else heading_year
             meaning.rules = tuple(rules)
             out.append(meaning)
             prev, prev_end, prev_sentence = meaning, c.end, sentence_start
         return out
+
+
+def _share_tail(subjects: list[str]) -> list[str]:
+    """Restore a shared head noun: 城镇和农村居民人均可支配收入 → 城镇居民人均可支配收入, ….
+
+    When every subject but the last is equally short and the last one is longer, the earlier ones
+    were cut short and share the last one's tail.
+    """
+    if len(subjects) < 2:
+        return subjects
+    n = len(subjects[0])
+    last = subjects[-1]
+    if n <= 4 and all(len(x) == n for x in subjects[:-1]) and len(last) > n + 1:
+        tail = last[n:]
+        return [x + tail for x in subjects[:-1]] + [last]
+    return subjects
+
+
+def _ends_with_prefix(text: str, pos: int, words: tuple[str, ...]) -> str | None:
+    """The longest of ``words`` (sorted longest first) that ``text`` has at ``pos``."""
+    for w in words:
+        if text.startswith(w, pos):
+            return w
+    return None

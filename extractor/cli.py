@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
@@ -42,13 +42,21 @@ class OutputFormat(str, Enum):
 )
 def extract(
     paths: Annotated[list[str], typer.Argument(help="Files, folders or archives to read; - reads stdin.")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
+    ] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.jsonl,
     encoding: Annotated[str | None, typer.Option(help="Decode every input with this encoding.")] = None,
     glob: Annotated[str | None, typer.Option(help="Only files matching this pattern, e.g. '*.txt'.")] = None,
-    with_text: Annotated[bool, typer.Option("--with-text", help="Put each document's text in its record.")] = False,
-    excel: Annotated[bool, typer.Option("--excel", help="CSV with a UTF-8 BOM so Excel shows Chinese.")] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Exit with status 1 when any input failed.")] = False,
+    with_text: Annotated[
+        bool, typer.Option("--with-text", help="Put each document's text in its record.")
+    ] = False,
+    excel: Annotated[
+        bool, typer.Option("--excel", help="CSV with a UTF-8 BOM so Excel shows Chinese.")
+    ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit with status 1 when any input failed.")
+    ] = False,
     max_bytes: Annotated[int, typer.Option(help="Largest document in bytes.")] = 50 * 2**20,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line on stderr.")] = False,
 ) -> None:
@@ -64,7 +72,7 @@ def extract(
     if fmt is OutputFormat.parquet and output is None:
         raise typer.BadParameter("Parquet output needs a file: use -o FILE.parquet", param_hint="--format")
     stats = BatchStats()
-    out_stream = None
+    out_stream: TextIO | None = None
     if output is not None and fmt is not OutputFormat.parquet:
         out_stream = output.open("w", encoding="utf-8-sig" if excel else "utf-8", newline="")
     elif output is None:

@@ -44,25 +44,27 @@ class _HasDicts(Protocol):
 
 
 def _frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    import pandas as pd
     from decimal import Decimal
 
-    rows = [r for r in rows if r.get("type") == "metric"]
-    df = pd.DataFrame.from_records(rows, columns=list(METRIC_COLUMNS))
+    import pandas as pd
+
+    metrics = [r for r in rows if r.get("type") == "metric"]
+    df = pd.DataFrame.from_records(metrics, columns=list(METRIC_COLUMNS))
     for col in ("value", "value_max"):
-        df[col] = [None if v is None or v != v else Decimal(str(v)) for v in df[col]]
+        exact: list[Any] = [None if v is None or v != v else Decimal(str(v)) for v in df[col]]
+        df[col] = pd.Series(exact, index=df.index, dtype=object)
     for col, dtype in METRIC_COLUMNS.items():
         if dtype != "object":
-            df[col] = df[col].astype(dtype)
+            series: Any = df[col]
+            df[col] = series.astype(dtype)
     return df
 
 
 def to_dataframe(results: _HasDicts | Iterable[_HasDicts]) -> pd.DataFrame:
     """One row per metric of one or many extraction results; ``value`` holds exact Decimals."""
-    if hasattr(results, "to_dicts"):
-        results = [results]  # type: ignore[list-item]
+    many: Iterable[_HasDicts] = [results] if hasattr(results, "to_dicts") else results  # type: ignore[list-item]
     rows: list[dict[str, Any]] = []
-    for res in results:  # type: ignore[union-attr]
+    for res in many:
         rows.extend(res.to_dicts())
     return _frame(rows)
 
@@ -80,14 +82,17 @@ def read_records(path: str | Path) -> pd.DataFrame:
         data = json.loads(p.read_text(encoding="utf-8"))
         return _frame(data if isinstance(data, list) else data.get("records", []))
     if suffix == ".csv":
-        df = pd.read_csv(p, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-        rows = [{k: (v if v != "" else None) for k, v in r.items()} for r in df.to_dict("records")]
-        for r in rows:
+        table = pd.read_csv(p, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        rows: list[dict[str, Any]] = []
+        for raw in table.to_dict("records"):
+            row: dict[str, Any] = {str(k): (v if v != "" else None) for k, v in raw.items()}
             for k in ("start", "end", "period"):
-                if r.get(k) is not None:
-                    r[k] = int(r[k])
+                if row.get(k) is not None:
+                    row[k] = int(row[k])
+            rows.append(row)
         return _frame(rows)
     if suffix == ".parquet":
-        df = pd.read_parquet(p)
-        return _frame(df.astype(object).where(df.notna(), None).to_dict("records"))
+        table = pd.read_parquet(p)
+        records = table.astype(object).where(table.notna(), None).to_dict("records")
+        return _frame([{str(k): v for k, v in r.items()} for r in records])
     raise ValueError(f"cannot read records from {p.name}: expected .jsonl, .json, .csv or .parquet")

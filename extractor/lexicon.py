@@ -25,21 +25,31 @@ __all__ = [
     "ContextCues",
     "DirectionRule",
     "IndicatorSpec",
-    "ObjectRules",
-    "RuleSpec",
-    "StatusRule",
     "Kind",
     "Lexicon",
     "LexiconError",
     "NumeralSpec",
+    "ObjectRules",
     "QualifierSpec",
+    "RuleSpec",
+    "StatusRule",
     "TrapSpec",
     "UnitSpec",
     "load_lexicon",
 ]
 
 Kind = Literal[
-    "count", "money", "percent", "area", "length", "weight", "volume", "energy", "duration", "multiple", "other"
+    "count",
+    "money",
+    "percent",
+    "area",
+    "length",
+    "weight",
+    "volume",
+    "energy",
+    "duration",
+    "multiple",
+    "other",
 ]
 KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
 QualifierName = Literal["exact", "approx", "more_than", "at_least", "at_most", "less_than", "range"]
@@ -103,6 +113,7 @@ class TrapSpec(_Strict):
     quotes: list[tuple[str, str]]
     max_quoted: int = Field(gt=0)
     ordinal_prefixes: list[str]
+    label_suffixes: list[str]
     year_min: int
     year_max: int
 
@@ -134,6 +145,7 @@ class ObjectRules(_Strict):
     verbs: list[str]
     determiners: list[str]
     comparisons: list[str]
+    adverbs: list[str]
 
 
 class RuleSpec(_Strict):

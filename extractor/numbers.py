@@ -190,6 +190,7 @@ def _parse(src: str) -> Decimal:
         if not text:
             raise _err(src, "sign without digits")
     toks = _tokenize(text, src)
+    _check_scripts(toks, src)
     points = [i for i, t in enumerate(toks) if t.kind == _POINT]
     if len(points) > 1:
         raise _err(src, "more than one 点")
@@ -233,6 +234,27 @@ def _tokenize(text: str, src: str) -> list[_Tok]:
             raise _err(src, f"unexpected character {ch!r}")
         i += 1
     return toks
+
+
+def _check_scripts(toks: list[_Tok], src: str) -> None:
+    """Refuse token mixes that are more likely two numbers, a range or a unit than one value."""
+    has_num = any(t.kind == _NUM for t in toks)
+    if has_num and any(t.kind == _DIGIT for t in toks):
+        # "3万四千", "13万二", "两万3": reports write a numeral in one script.
+        raise _err(src, "Arabic and Chinese digits mixed")
+    if has_num and toks[0].kind != _NUM:
+        # "百万6320", "千508": an Arabic numeral starts with its digits.
+        raise _err(src, "Arabic numeral starting with a unit")
+    if len(toks) > 1:
+        for k, tok in enumerate(toks):
+            if not tok.liang:
+                continue
+            before_ok = k == 0 or toks[k - 1].kind == _DIGIT or toks[k - 1].size >= 2
+            after_ok = k + 1 < len(toks) and toks[k + 1].kind == _UNIT and toks[k + 1].size >= 2
+            if not (before_ok and after_ok):
+                # 两 leads a count of hundreds, thousands, 万, 亿.  Elsewhere it is the weight
+                # unit ("四十两"), a clock time ("两点"), or a slip for 二 ("两十", "四十两亿").
+                raise _err(src, "两 only leads a count of 百/千/万/亿")
 
 
 def _parse_tokens(toks: list[_Tok], src: str) -> Decimal:
@@ -346,7 +368,7 @@ def _expr(
 
     # "一万五" is idiomatic; "十万五" / "一千亿五" (105000? 100500?) are not, so a trailing bare
     # digit is only read as the next lower unit when the multiplier is a single digit/literal.
-    right = _right(toks, best + 1, hi, src, best_power, abbrev=abbrev and single_left)
+    right = _right(toks, best + 1, hi, src, best_power, left, abbrev=abbrev and single_left)
     return _CTX.add(_CTX.multiply(left, unit), right)
 
 
@@ -369,8 +391,14 @@ def _check_arabic_in_section(toks: list[_Tok], lo: int, hi: int, best: int, src:
         raise _err(src, "Arabic digits mixed into a Chinese numeral below 万")
 
 
-def _right(toks: list[_Tok], lo: int, hi: int, src: str, power: int, *, abbrev: bool) -> Decimal:
-    """Value of what follows a unit of 10**power, which must be smaller than that unit."""
+def _right(
+    toks: list[_Tok], lo: int, hi: int, src: str, power: int, left: Decimal, *, abbrev: bool
+) -> Decimal:
+    """Value of what follows ``left`` × 10**power; it must be smaller than 10**power.
+
+    零 must mark a skipped place and may not appear elsewhere, so a dropped or stray character
+    ("一万五十", "一百零五十") is refused instead of read as some nearby number.
+    """
     if lo == hi:
         return _ZERO
     unit = Decimal(10**power)
@@ -384,7 +412,9 @@ def _right(toks: list[_Tok], lo: int, hi: int, src: str, power: int, *, abbrev: 
         if toks[lo + 1].kind == _DIGIT and toks[lo + 1].value.is_zero():
             raise _err(src, "零 repeated")
         rest = _expr(toks, lo + 1, hi, src, at_start=False, abbrev=abbrev, bare_ten=True)
-        if not (_ZERO < rest < lower):
+        # Stacked 万亿 also skips a place when its whole 亿 group is empty: 三万亿零五千万.
+        empty_group = power >= 8 and left >= 10**4 and _CTX.remainder(left, Decimal(10**4)).is_zero()
+        if not (rest < lower or empty_group):
             raise _err(src, "零 where no place is skipped")
         return rest
     if hi - lo == 1 and first.kind in (_DIGIT, _NUM) and not first.frac:
@@ -404,6 +434,8 @@ def _right(toks: list[_Tok], lo: int, hi: int, src: str, power: int, *, abbrev: 
     rest = _expr(toks, lo, hi, src, at_start=False, abbrev=abbrev, bare_ten=power == 2)
     if rest >= unit:
         raise _err(src, f"part after unit {_unit_name(power)!r} is not smaller than it")
+    if rest < lower:
+        raise _err(src, f"零 missing after unit {_unit_name(power)!r}")
     return rest
 
 
@@ -490,7 +522,8 @@ def _render_cn(n: int, *, liang: bool, at_start: bool) -> str:
             head = _render_cn(hi, liang=liang, at_start=at_start)
         if lo == 0:
             tail = ""
-        elif lo < unit // 10:
+        elif lo < unit // 10 or (power >= 8 and hi % 10**4 == 0):
+            # A skipped place, or an empty 亿 group under stacked 万亿 (三万亿零五千万).
             tail = "零" + _render_cn(lo, liang=liang, at_start=False)
         else:
             tail = _render_cn(lo, liang=liang, at_start=False)

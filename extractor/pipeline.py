@@ -15,15 +15,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import BaseModel
 
 from .classify import Classifier, Meaning
-from .lexicon import Lexicon, load_lexicon
+from .lexicon import Kind, Lexicon, load_lexicon
 from .models import (
     Check,
     Count,
+    Direction,
     DocumentInfo,
     FocusItem,
     Measure,
@@ -31,7 +32,9 @@ from .models import (
     Money,
     Multiple,
     Percentage,
+    Qualifier,
     Section,
+    Status,
     Unit,
 )
 from .normalize import normalize
@@ -133,9 +136,12 @@ class Extractor:
         meanings = self.classifier.classify(norm.text, cands, section_info)
         records: list[BaseModel] = []
         records.extend(self._structure_records(text, source, structure))
-        for cand, meaning in zip(cands, meanings):
-            records.append(self._metric(text, source, norm.span_to_original(cand.start, cand.end), cand, meaning,
-                                        structure))
+        for cand, meaning in zip(cands, meanings, strict=True):
+            records.append(
+                self._metric(
+                    text, source, norm.span_to_original(cand.start, cand.end), cand, meaning, structure
+                )
+            )
         records.sort(key=lambda r: (getattr(r, "start", 0), _TYPE_ORDER.get(getattr(r, "type", ""), 9)))
         counts = Counter(getattr(r, "type", "") for r in records)
         warnings = [
@@ -156,27 +162,49 @@ class Extractor:
             format=format,
             text=text if with_text else None,
         )
-        rejections = [
-            Rejection(*norm.span_to_original(r.start, r.end), r.rule) for r in rejected
-        ]
+        rejections = [Rejection(*norm.span_to_original(r.start, r.end), r.rule) for r in rejected]
         return Extraction(source, text, records, document, rejections)
 
     def _structure_records(self, text: str, source: str | None, structure: Structure) -> Iterator[BaseModel]:
         for s in structure.sections:
             yield Section(
-                source=source, start=s.start, end=s.end, text=text[s.start : s.end], id=s.id, level=s.level,
-                index=s.index, marker=s.marker, heading=s.heading, theme=s.theme, action=s.action,
+                source=source,
+                start=s.start,
+                end=s.end,
+                text=text[s.start : s.end],
+                id=s.id,
+                level=s.level,
+                index=s.index,
+                marker=s.marker,
+                heading=s.heading,
+                theme=s.theme,
+                action=s.action,
                 parent_id=s.parent_id,
             )
         for i in structure.items:
             yield FocusItem(
-                source=source, start=i.start, end=i.end, text=text[i.start : i.end], id=i.id, level=i.level,
-                ordinal=i.ordinal, marker=i.marker, topic=i.topic, slogan=i.slogan, section_id=i.section_id,
+                source=source,
+                start=i.start,
+                end=i.end,
+                text=text[i.start : i.end],
+                id=i.id,
+                level=i.level,
+                ordinal=i.ordinal,
+                marker=i.marker,
+                topic=i.topic,
+                slogan=i.slogan,
+                section_id=i.section_id,
             )
         for c in structure.checks:
             yield Check(
-                source=source, start=c.start, end=c.end, text=text[c.start : c.end], what=c.what,
-                declared=c.declared, found=c.found, ok=c.ok,
+                source=source,
+                start=c.start,
+                end=c.end,
+                text=text[c.start : c.end],
+                what=c.what,
+                declared=c.declared,
+                found=c.found,
+                ok=c.ok,
             )
 
     def _metric(
@@ -191,7 +219,9 @@ class Extractor:
         start, end = span
         unit = None
         if cand.unit is not None:
-            unit = Unit(surface=cand.unit_surface, name=cand.unit.name, kind=cand.unit.kind, scale=cand.unit.scale)
+            unit = Unit(
+                surface=cand.unit_surface, name=cand.unit.name, kind=cand.unit.kind, scale=cand.unit.scale
+            )
         section_id, item_id = structure.locate(start)
         cls = _METRIC_CLASSES.get(cand.kind, Measure)
         return cls(
@@ -202,13 +232,13 @@ class Extractor:
             value=_normal(cand.value),
             value_max=None if cand.value_max is None else _normal(cand.value_max),
             unit=unit,
-            qualifier=cand.qualifier,
+            qualifier=cast(Qualifier, cand.qualifier),
             marker=cand.marker,
-            kind=cand.kind,
+            kind=cast(Kind, cand.kind),
             object=meaning.object,
             indicator=meaning.indicator,
-            direction=meaning.direction,
-            status=meaning.status,
+            direction=cast(Direction | None, meaning.direction),
+            status=cast(Status, meaning.status),
             period=meaning.period,
             section_id=section_id,
             item_id=item_id,
@@ -243,5 +273,6 @@ def extract_file(path: str | Path, *, encoding: str | None = None, with_text: bo
 
     p = Path(path)
     doc = read_document(str(p), p.read_bytes(), encoding=encoding)
-    return get_extractor().extract(doc.text, doc.source, encoding=doc.encoding, format=doc.format,
-                                   with_text=with_text)
+    return get_extractor().extract(
+        doc.text, doc.source, encoding=doc.encoding, format=doc.format, with_text=with_text
+    )

@@ -25,7 +25,18 @@ from .numbers import NumberParseError, parse_number
 __all__ = ["TRAP_RULES", "Candidate", "QuantityFinder", "Rejection"]
 
 _MAGNITUDE_VALUES = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8}
-_CHINESE_DIGIT_VALUES = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CHINESE_DIGIT_VALUES = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 # Clause boundaries: context cues and qualifiers never reach across these.
 _CLAUSE_END = frozenset("，,。；;！？!?：:\n、（）()")
 _HUNDRED = Decimal(100)
@@ -118,10 +129,13 @@ class QuantityFinder:
         traps = lex.traps
         self._trap_phrases = regex.compile(_alternation(traps.phrases)) if traps.phrases else None
         self._quotes = [
-            regex.compile(rf"{regex.escape(a)}[^{regex.escape(a)}{regex.escape(b)}\n]{{1,{traps.max_quoted}}}{regex.escape(b)}")
+            regex.compile(
+                rf"{regex.escape(a)}[^{regex.escape(a)}{regex.escape(b)}\n]{{1,{traps.max_quoted}}}{regex.escape(b)}"
+            )
             for a, b in traps.quotes
         ]
         self._ordinal = tuple(sorted(traps.ordinal_prefixes, key=len, reverse=True))
+        self._label_suffixes = tuple(sorted(traps.label_suffixes, key=len, reverse=True))
         cues = lex.context.bare_magnitude
         self._people_after = tuple(cues.people_after)
         self._people_before = tuple(cues.people_before)
@@ -330,19 +344,44 @@ class QuantityFinder:
             end += len(suffix)
         start = num_start
         prefix = self._prefix_before(text, num_start)
-        if prefix is not None and qualifier in ("exact", "more_than", "approx"):
-            if qualifier == "exact" or self._prefix[prefix] == qualifier:
-                qualifier, marker = self._prefix[prefix], prefix
-                start = num_start - len(prefix)
+        if prefix is not None and (qualifier == "exact" or self._prefix[prefix] == qualifier):
+            qualifier, marker = self._prefix[prefix], prefix
+            start = num_start - len(prefix)
         if unit is None:
             if not had_mag and not any(c in "万亿" for c in m.group(0)):
-                return Candidate(start, end, value, value_max, None, None, qualifier, marker, "other",
-                                 "no_unit", num_start, num_end, chinese), end
+                return Candidate(
+                    start,
+                    end,
+                    value,
+                    value_max,
+                    None,
+                    None,
+                    qualifier,
+                    marker,
+                    "other",
+                    "no_unit",
+                    num_start,
+                    num_end,
+                    chinese,
+                ), end
             rule = "bare"
         kind = unit.kind if unit is not None else "money"
         return (
-            Candidate(start, end, value, value_max, unit, unit.surface if unit else None, qualifier, marker,
-                      kind, rule, num_start, num_end, chinese),
+            Candidate(
+                start,
+                end,
+                value,
+                value_max,
+                unit,
+                unit.surface if unit else None,
+                qualifier,
+                marker,
+                kind,
+                rule,
+                num_start,
+                num_end,
+                chinese,
+            ),
             end,
         )
 
@@ -356,7 +395,7 @@ class QuantityFinder:
         else:
             return None
         m = self._number.match(text, pos + len(sep))
-        if m is None or m.group("ar") is None and m.group("ch") is None:
+        if m is None or (m.group("ar") is None and m.group("ch") is None):
             return None
         parsed = self._numeral(m)
         if parsed is None or parsed[1] is not None:
@@ -387,13 +426,15 @@ def _code(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
     t = ctx.text
     before = t[c.num_start - 1] if c.num_start > 0 else ""
     after = t[c.num_end] if c.num_end < len(t) else ""
-    return (before.isascii() and before.isalpha()) or (
-        c.unit is None and after.isascii() and after.isalpha()
-    )
+    return (before.isascii() and before.isalpha()) or (c.unit is None and after.isascii() and after.isalpha())
 
 
 def _ordinal(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
     return ctx.text[max(0, c.start - 4) : c.start].endswith(f._ordinal)
+
+
+def _label(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
+    return ctx.text.startswith(f._label_suffixes, c.num_end)
 
 
 def _year(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
@@ -431,6 +472,7 @@ TRAP_RULES: tuple[tuple[str, Callable[[QuantityFinder, _Context, Candidate], boo
     ("trap.quoted", _chinese_in_quotes),
     ("trap.code", _code),
     ("trap.ordinal", _ordinal),
+    ("trap.label", _label),
     ("trap.year", _year),
     ("trap.lone_one", _lone_one),
     ("trap.lone_zero", _lone_zero),

@@ -410,7 +410,6 @@ _BOILERPLATE_TEXT = re.compile(
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _LAYOUT_CELL_XPATH = ".//table|.//div|.//h1|.//h2|.//h3|.//h4|.//h5|.//h6|.//ul|.//ol"
-_WS = re.compile(r"\s+")
 _INLINE_WS = re.compile(r"[ \t\f\v\xa0]+")
 
 
@@ -426,7 +425,8 @@ def _read_html(data: bytes, encoding: str | None) -> tuple[str, str]:
 
 
 def _compact_len(text: str) -> int:
-    return len(_WS.sub("", text))
+    """Number of non-whitespace characters."""
+    return sum(map(len, text.split()))
 
 
 def _drop(el: Any) -> None:
@@ -1095,12 +1095,14 @@ def iter_inputs(
 
     * ``max_bytes`` per document (declared size first, then reading stops at ``max_bytes + 1``);
     * members whose name is absolute or has a ``..`` component are never opened;
-    * symlinks, hard links and devices in tar archives are reported, not followed;
+    * symlinks (tar and zip), hard links and devices are reported, not followed; encrypted zip
+      members are reported as unsupported;
     * a member of at least :data:`RATIO_MIN_BYTES` with a compression ratio over ``max_ratio``;
     * once an archive's members add up to more than ``max_archive_bytes``, every remaining member
       is reported as a failure;
     * a corrupt or truncated archive gives one failure for the archive (members already yielded
-      stay yielded); a corrupt member (bad CRC) gives a failure for that member only.
+      stay yielded; a tar member cut short also gets its own failure, just before it); a corrupt
+      zip member (bad CRC, bad data) gives a failure for that member only.
     """
     limits = _Limits(glob, encoding, max_bytes, max_archive_bytes, max_ratio)
     for path in paths:

@@ -12,7 +12,18 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
-from .models import Check, Count, DocumentInfo, ErrorRecord, FocusItem, Measure, Money, Multiple, Percentage, Record
+from .models import (
+    Check,
+    Count,
+    DocumentInfo,
+    ErrorRecord,
+    FocusItem,
+    Measure,
+    Money,
+    Multiple,
+    Percentage,
+    Record,
+)
 from .models import Section as SectionModel
 
 __all__ = ["dumps", "json_schemas", "record_schema", "write_schemas"]

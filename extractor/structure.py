@@ -268,6 +268,7 @@ class Structure:
 # --------------------------------------------------------------------------------------------
 
 _CJK = regex.compile(r"\p{Han}")
+_TABLE_GAP = regex.compile("[ \u3000]{2,}")
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -566,7 +567,7 @@ def _heading_candidates(text: str, p: _Patterns, lines: _Lines) -> list[_Cand]:
             start = m.start("m")
             ls, le = lines.bounds(start)
             rest = text[m.end("m") : min(le, m.end("m") + _WINDOW)]
-            if "\t" in rest or len(regex.findall(r"[ \u3000]{2,}", rest)) >= 2:
+            if "\t" in rest or len(_TABLE_GAP.findall(rest)) >= 2:
                 continue  # a table row
             if rest.strip(p.indent):  # else the heading is the next line
                 if len(_CJK.findall(rest[:40])) < h.min_heading_cjk:
@@ -575,7 +576,7 @@ def _heading_candidates(text: str, p: _Patterns, lines: _Lines) -> list[_Cand]:
                 continue
             if style in ("chinese", "ordinal", "part") and p.numeral_list.match(rest):
                 continue  # 一、二季度 / 第一、二产业
-            if style in ("arabic", "arabic_half") and regex.match(r"[0-9０-９]", rest):
+            if style in ("arabic", "arabic_half") and rest[:1].isdigit():
                 continue
             if inline and quotes.inside(ls, start):
                 continue
@@ -611,9 +612,9 @@ def _heading_candidates(text: str, p: _Patterns, lines: _Lines) -> list[_Cand]:
         )
     out.extend(c for c in themed if counts[c.style[6:]] >= p.vocab.themes.min_count)
     out.sort(key=lambda c: c.start)
-    # A position matched both at line start and inline (cannot happen) or twice: keep the first.
-    # An inline marker is for run-on text: where the same marker also opens a line, the inline one
-    # is an enumeration inside a paragraph ("…。（二）…" before the real "（二）" heading).
+    # One candidate per position.  An inline marker is for run-on text: where the same marker
+    # also opens a line, the inline one is an enumeration inside a paragraph ("…。（二）…"
+    # before the real "（二）" heading).
     at_line_start = {(c.style, c.n) for c in out if not c.inline}
     dedup: list[_Cand] = []
     for c in out:
@@ -702,9 +703,10 @@ def _build_sections(text: str, p: _Patterns, lines: _Lines) -> list[_Sec]:
         c = ev
         if before_note is not None and c.style == before_note.style and c.n == before_note.last + 1:
             # the note belonged to the section before it: move it (and its lists) one level down
-            secs[note_sec].parent = before_note.sec
             for j in range(note_sec, len(secs)):
                 secs[j].level += 1
+                if secs[j].parent < 0:
+                    secs[j].parent = before_note.sec
             stack[:] = [before_note]
             before_note = None
         k = next((i for i, o in enumerate(stack) if o.style == c.style), -1)

@@ -18,9 +18,30 @@ FORMATS = ("jsonl", "json", "csv", "parquet")
 
 #: CSV and Parquet columns: one row per metric, plus a row per document and per error.
 CSV_COLUMNS = (
-    "type", "source", "start", "end", "text", "value", "value_max", "unit", "unit_surface", "qualifier",
-    "marker", "kind", "object", "indicator", "direction", "status", "period", "section_id", "item_id",
-    "rule", "title", "chars", "error", "message",
+    "type",
+    "source",
+    "start",
+    "end",
+    "text",
+    "value",
+    "value_max",
+    "unit",
+    "unit_surface",
+    "qualifier",
+    "marker",
+    "kind",
+    "object",
+    "indicator",
+    "direction",
+    "status",
+    "period",
+    "section_id",
+    "item_id",
+    "rule",
+    "title",
+    "chars",
+    "error",
+    "message",
 )
 _TABLE_TYPES = frozenset({"metric", "document", "error"})
 
@@ -87,7 +108,9 @@ class ParquetWriter:
             import pyarrow as pa
             import pyarrow.parquet as pq
         except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise RuntimeError("Parquet output needs the 'parquet' extra: pip install 'extractor[parquet]'") from exc
+            raise RuntimeError(
+                "Parquet output needs the 'parquet' extra: pip install 'extractor[parquet]'"
+            ) from exc
         self._pa = pa
         types = {"start": pa.int64(), "end": pa.int64(), "period": pa.int64(), "chars": pa.int64()}
         self._schema = pa.schema([(c, types.get(c, pa.string())) for c in CSV_COLUMNS])

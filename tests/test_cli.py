@@ -15,7 +15,10 @@ from typer.testing import CliRunner
 from extractor.cli import app
 
 runner = CliRunner()
-REPORT = "一、工作回顾\n全年新增就业1.2万人，增长5%左右。一是聚焦项目建设，完成投资8000余万。二是聚焦民生，新建学校3所。\n"
+REPORT = (
+    "一、工作回顾\n全年新增就业1.2万人，增长5%左右。"
+    "一是聚焦项目建设，完成投资8000余万。二是聚焦民生，新建学校3所。\n"
+)
 
 
 @pytest.fixture()
@@ -42,7 +45,9 @@ def test_extract_writes_json_lines_in_document_order(report: Path) -> None:
     assert "documents: 1" in res.stderr
 
 
-def test_unreadable_input_gives_an_error_record_and_the_rest_is_processed(report: Path, tmp_path: Path) -> None:
+def test_unreadable_input_gives_an_error_record_and_the_rest_is_processed(
+    report: Path, tmp_path: Path
+) -> None:
     missing = tmp_path / "missing.txt"
     res = runner.invoke(app, ["extract", str(missing), str(report)])
     assert res.exit_code == 0

@@ -107,7 +107,7 @@ def test_output_matches_golden_file(name: str, results: dict[str, Extraction]) -
         golden.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in got), encoding="utf-8")
     want = [json.loads(line) for line in golden.read_text(encoding="utf-8").splitlines()]
     assert len(got) == len(want)
-    for g, w in zip(got, want):
+    for g, w in zip(got, want, strict=True):
         assert g == w
 
 

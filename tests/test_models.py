@@ -17,7 +17,10 @@ from .conftest import ROOT
 
 def _money(value: str, surface: str = "亿元") -> Money:
     return Money(
-        start=0, end=5, text="16.4亿元", value=Decimal(value),
+        start=0,
+        end=5,
+        text="16.4亿元",
+        value=Decimal(value),
         unit=Unit(surface=surface, name="元", kind="money", scale=Decimal(100000000)),
     )
 
@@ -73,7 +76,9 @@ def test_records_are_frozen() -> None:
 def test_schema_files_match_the_models(name: str) -> None:
     path = ROOT / "schemas" / name
     assert path.exists(), f"{name} is missing: run make schemas"
-    assert path.read_text(encoding="utf-8") == dumps(json_schemas()[name]), f"{name} drifted: run make schemas"
+    assert path.read_text(encoding="utf-8") == dumps(json_schemas()[name]), (
+        f"{name} drifted: run make schemas"
+    )
 
 
 def test_output_lines_validate_against_the_schema_file() -> None:

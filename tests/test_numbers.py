@@ -101,7 +101,10 @@ CHINESE_STANDARD: list[Row] = [
     ("ten-wan-yi", "十万亿", "10000000000000"),
     ("qian-yi", "千亿", "100000000000"),
     ("bai-yi", "百亿", "10000000000"),
-    ("wan-yi-with-tail", "三万亿五千万", "3000050000000"),
+    ("wan-yi-ling-tail", "三万亿零五千万", "3000050000000"),
+    ("wan-yi-tail-no-ling", "三万亿五千万", "3000050000000"),
+    ("wan-yi-full", "一万五千亿三千万", "1500030000000"),
+    ("105000", "十万五千", "105000"),
     ("yi-yi", "一亿亿", "10000000000000000"),
     ("16-digits", "一千二百三十四万五千六百七十八亿九千零一十二万三千四百五十六", "1234567890123456"),
     ("zero", "零", "0"),
@@ -122,7 +125,6 @@ LIANG: list[Row] = [
     ("liang-qian-wan", "两千万", "20000000"),
     ("liang-wan-liang-qian", "两万两千", "22000"),
     ("traditional-liang", "兩千", "2000"),
-    ("liang-shi-lenient", "两十", "20"),
 ]
 
 NIAN_SA: list[Row] = [
@@ -178,9 +180,6 @@ MIXED: list[Row] = [
     ("12000wan", "12000万", "120000000"),
     ("1yi2000wan", "1亿2000万", "120000000"),
     ("1wan2000yi", "1万2000亿", "1200000000000"),
-    ("3wan-ling-400", "3万零400", "30400"),
-    ("3wan-si-qian", "3万四千", "34000"),
-    ("13wan-er", "13万二", "132000"),
     ("0.5wan", "0.5万", "5000"),
     ("tiny-mantissa", "0.00015万", "1.5"),
     ("mantissa-fraction", "1.23456万", "12345.6"),
@@ -371,6 +370,22 @@ INVALID: list[tuple[str, str]] = [
     ("abbrev-after-implicit", "百万9"),
     ("bare-ten-after-wan", "千万十"),
     ("zero-after-shi", "十0"),
+    # One script per numeral.
+    ("arabic-ling-cn", "3万零400"),
+    ("arabic-then-cn-qian", "3万四千"),
+    ("arabic-then-cn-digit", "13万二"),
+    ("cn-then-arabic-digit", "两万3"),
+    ("units-then-arabic", "百万6320"),
+    # 两 only before 百/千/万/亿.
+    ("liang-before-shi", "两十"),
+    ("liang-as-ones", "四十两"),
+    ("liang-as-abbrev", "二亿两"),
+    ("liang-clock", "两点五"),
+    ("liang-as-ones-before-yi", "四十两亿"),
+    # 零 exactly where a place is skipped.
+    ("missing-ling-wan", "一万五十"),
+    ("missing-ling-yi", "一亿五百万"),
+    ("superfluous-ling-wan", "十万零五千"),
 ]
 
 

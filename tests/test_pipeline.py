@@ -12,8 +12,22 @@ import extractor
 from extractor.models import MetricBase
 from extractor.pipeline import Extractor
 
-REPORT_ALPHABET = list("0123456789１２３.%％万亿千百十一二三四五六七八九两零余多约近以上下内左右个名项元人年月日第是、，。；：“”\n 增长下降提高目标力争PM") + [
-    "千米", "平方米", "个百分点", "公里", "吨", "亿元", "万元", "一是", "二是", "（一）", "一、", "聚焦", "—3—",
+REPORT_ALPHABET = [
+    *"0123456789１２３.%％万亿千百十一二三四五六七八九两零余多约近以上下内左右个名项元人年月日",
+    *"第是、，。；：“”\n 增长下降提高目标力争PM",
+    "千米",
+    "平方米",
+    "个百分点",
+    "公里",
+    "吨",
+    "亿元",
+    "万元",
+    "一是",
+    "二是",
+    "（一）",
+    "一、",
+    "聚焦",
+    "—3—",
 ]
 
 
@@ -35,7 +49,11 @@ def test_arbitrary_unicode_never_raises(extractor_instance: Extractor, text: str
         assert text[m.start : m.end] == m.text
 
 
-@pytest.mark.parametrize("text", ["", "\n\n", "没有任何数字的一段话。", "2023年3月5日"], ids=["empty", "blank", "no_numbers", "date"])
+@pytest.mark.parametrize(
+    "text",
+    ["", "\n\n", "没有任何数字的一段话。", "2023年3月5日"],
+    ids=["empty", "blank", "no_numbers", "date"],
+)
 def test_documents_without_facts(text: str) -> None:
     res = extractor.extract(text)
     assert res.metrics == []

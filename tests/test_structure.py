@@ -541,6 +541,19 @@ def test_note_in_mid_document_belongs_to_its_section() -> None:
     check_invariants(text, s)
 
 
+def test_two_notes_in_mid_document() -> None:
+    text = (
+        "一、综合\n内容。\n注：\n1.甲项说明。\n2.乙项说明。\n"
+        "注释：\n1.丙项说明。\n2.丁项说明。\n二、农业\n内容。\n"
+    )
+    s = find_structure(text)
+    assert [(x.id, x.level) for x in s.sections] == [
+        ("s1", 1), ("s1.1", 2), ("s1.1.1", 3), ("s1.1.2", 3),
+        ("s1.2", 2), ("s1.2.1", 3), ("s1.2.2", 3), ("s2", 1),
+    ]  # fmt: skip
+    check_invariants(text, s)
+
+
 def test_inline_enumeration_does_not_steal_the_real_heading() -> None:
     text = "（一）抓产业。措施如下。（二）是重点环节。\n（二）抓民生。内容。\n（三）抓改革。内容。"
     s = find_structure(text)
