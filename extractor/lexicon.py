@@ -102,10 +102,17 @@ class NumeralSpec(_Strict):
     fraction_infix: str
 
 
+class _AdverbSpec(_Strict):
+    max_gap: int = Field(ge=1, le=10)
+    at_least: list[str]
+    at_most: list[str]
+
+
 class QualifierSpec(_Strict):
     prefix: dict[QualifierName, list[str]]
     infix: dict[QualifierName, list[str]]
     suffix: dict[QualifierName, list[str]]
+    adverb: _AdverbSpec
 
 
 class TrapSpec(_Strict):

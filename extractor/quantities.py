@@ -108,9 +108,9 @@ class QuantityFinder:
         ch_start = "".join(num.chinese_digits)
         ch_cont = ch_start + "".join(num.chinese_continuations)
         chinese = f"[{ch_start}][{ch_cont}]*(?:点[{ch_start}]+)?"
-        # Arabic, optionally mixed with a trailing group after 万/亿 (3万4000, 13万2); a minus
+        # Arabic, optionally mixed with a trailing group after 万/亿 (3万4000, 13万2, 13万2千); a minus
         # sign only where no digit, letter or sign stands before it (so 6.5%-7% stays a range).
-        arabic = r"(?:(?<![0-9A-Za-z%‰.])[-−])?(?<![0-9.])[0-9]+(?:\.[0-9]+)?(?:[万亿][0-9]+(?![0-9.]))?"
+        arabic = r"(?:(?<![0-9A-Za-z%‰.])[-−])?(?<![0-9.])[0-9]+(?:\.[0-9]+)?(?:[万亿][0-9]+[千百]?(?![0-9.]))?"
         self._number = regex.compile(
             rf"(?P<pct>{regex.escape(num.percent_prefix)})(?P<pnum>{chinese}|[0-9]+(?:\.[0-9]+)?)"
             rf"|(?P<den>{chinese}){regex.escape(num.fraction_infix)}(?P<nom>{chinese})"
@@ -126,6 +126,12 @@ class QuantityFinder:
         self._infix = lex.qualifier_markers("infix")
         self._suffix = lex.qualifier_markers("suffix")
         self._suffix_lengths = sorted({len(s) for s in self._suffix}, reverse=True)
+        adverb = lex.qualifiers.adverb
+        self._adverb = regex.compile(
+            rf"({_alternation(adverb.at_least + adverb.at_most)})[\p{{Han}}]{{1,{adverb.max_gap}}}$"
+        )
+        self._adverb_of = {w: "at_least" for w in adverb.at_least} | {w: "at_most" for w in adverb.at_most}
+        self._adverb_reach = adverb.max_gap + max(len(w) for w in self._adverb_of)
         traps = lex.traps
         self._trap_phrases = regex.compile(_alternation(traps.phrases)) if traps.phrases else None
         self._quotes = [
@@ -347,6 +353,10 @@ class QuantityFinder:
         if prefix is not None and (qualifier == "exact" or self._prefix[prefix] == qualifier):
             qualifier, marker = self._prefix[prefix], prefix
             start = num_start - len(prefix)
+        elif prefix is None and qualifier == "exact":
+            adverb = self._adverb.search(text[max(0, num_start - self._adverb_reach) : num_start])
+            if adverb is not None:  # 至少引进5个: the marker is not adjacent, so not in the span
+                qualifier, marker = self._adverb_of[adverb.group(1)], adverb.group(1)
         if unit is None:
             if not had_mag and not any(c in "万亿" for c in m.group(0)):
                 return Candidate(

@@ -16,10 +16,10 @@ import shutil
 import struct
 import subprocess
 import sys
+from collections.abc import Iterator
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -71,7 +71,7 @@ class Node:
     def text(self) -> str:
         return "".join(c if isinstance(c, str) else c.text() for c in self.children)
 
-    def iter(self) -> Any:
+    def iter(self) -> Iterator[Node]:
         yield self
         for c in self.children:
             if isinstance(c, Node):
@@ -251,31 +251,35 @@ def test_self_contained(page: str) -> None:
     assert '"PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif' in page
 
 
+def outline_entry(dom: Node, id_: str) -> Node:
+    """The outline's ``<li>`` for a section or item."""
+    (link,) = dom.by_id("sidebar").find_all("a", href=f"#{id_}")
+    node: Node | None = link
+    while node is not None and node.tag != "li":
+        node = node.parent
+    assert node is not None
+    return node
+
+
 def test_anchors_and_outline(report: Extraction, page: str) -> None:
     dom = parse(page)
     sections = [r for r in report.records if isinstance(r, Section)]
     items = [r for r in report.records if isinstance(r, FocusItem)]
-    article = dom.by_id("text")
-    for r in [*sections, *items]:
-        anchor = dom.by_id(r.id)
+    article = list(dom.by_id("text").iter())
+    for id_ in [s.id for s in sections] + [i.id for i in items]:
+        anchor = dom.by_id(id_)
+        assert anchor in article
         assert anchor.text() == ""  # anchors add no text
-        assert anchor in list(article.iter())
-        links = dom.by_id("sidebar").find_all("a", href=f"#{r.id}")
-        assert len(links) == 1
-    # items are nested under their section, each entry with its number of metrics
-    for i in items:
-        li = dom.by_id("sidebar").find_all("a", href=f"#{i.id}")[0].parent.parent  # a < div.orow < li
-        assert li is not None and li.tag == "li"
-        section_li = li.parent.parent if li.parent is not None else None
-        assert section_li is not None
-        assert section_li.find_all("a", href=f"#{i.section_id}")
-        badge = li.find_all("span", cls="badge")[0]
-        assert int(badge.text().split()[0]) == sum(m.item_id == i.id for m in report.metrics)
     for s in sections:
-        li = dom.by_id("sidebar").find_all("a", href=f"#{s.id}")[0].parent.parent
-        assert li is not None
-        badge = li.find_all("span", cls="badge")[0]
+        badge = outline_entry(dom, s.id).find_all("span", cls="badge")[0]
         assert int(badge.text().split()[0]) == sum(m.section_id == s.id for m in report.metrics)
+    # items are nested under their section, each with its number of metrics
+    for i in items:
+        entry = outline_entry(dom, i.id)
+        assert i.section_id is not None
+        assert entry in list(outline_entry(dom, i.section_id).iter())
+        badge = entry.find_all("span", cls="badge")[0]
+        assert int(badge.text().split()[0]) == sum(m.item_id == i.id for m in report.metrics)
 
 
 def test_checks_listed(report: Extraction, page: str) -> None:
