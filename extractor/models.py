@@ -225,6 +225,13 @@ class DocumentInfo(RecordBase):
 
     type: Literal["document"] = "document"
     title: str | None = None
+    year: int | None = Field(default=None, description="the year the title or opening names")
+    region: str | None = Field(default=None, description="issuing region: 全国, 浙江省, 万载县 …")
+    level: Literal["national", "province", "city", "county", "township"] | None = None
+    genre: (
+        Literal["government_work_report", "budget_report", "statistical_bulletin", "work_summary", "news_writeup"]
+        | None
+    ) = None
     chars: int = Field(ge=0, description="length of the text in code points")
     sha256: str
     counts: dict[str, int] = Field(default_factory=dict)

@@ -37,6 +37,7 @@ from .models import (
     Status,
     Unit,
 )
+from .metadata import read_metadata
 from .normalize import normalize
 from .quantities import Candidate, QuantityFinder, Rejection
 from .structure import Structure, find_structure
@@ -151,9 +152,14 @@ class Extractor:
         ]
         if not text.strip():
             warnings.append("the document is empty")
+        meta = read_metadata(text)
         document = DocumentInfo(
             source=source,
             title=_title(text),
+            year=meta.year,
+            region=meta.region,
+            level=cast(Any, meta.level),
+            genre=cast(Any, meta.genre),
             chars=len(text),
             sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
             counts=dict(sorted(counts.items())),

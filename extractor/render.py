@@ -339,6 +339,13 @@ class _Node:
     children: list[_Node] = field(default_factory=list)
 
 
+def _join_marker(marker: str | None, label: str) -> str:
+    """``一、`` + ``综合`` → ``一、综合``; ``一是`` + ``抓项目`` → ``一是 抓项目``."""
+    if not marker:
+        return label
+    return marker + label if marker[-1] in "、，,.．:：)）】]" else f"{marker} {label}"
+
+
 def _outline_nodes(
     sections: Sequence[Section], items: Sequence[FocusItem], metrics: Sequence[MetricBase]
 ) -> list[_Node]:
@@ -355,7 +362,7 @@ def _outline_nodes(
             parent.children.append(node)
 
     for s in sorted(sections, key=lambda s: (s.start, s.level)):
-        label = " ".join(x for x in (s.marker, s.heading) if x)
+        label = _join_marker(s.marker, s.heading)
         detail = " · ".join(x for x in (s.theme, s.action) if x)
         node = _Node(s.id, s.start, label, detail, "section", s.level, direct=by_section[s.id])
         nodes[s.id] = node
@@ -367,7 +374,13 @@ def _outline_nodes(
             open_items[-1].id if open_items and open_items[-1].section_id == i.section_id else i.section_id
         )
         node = _Node(
-            i.id, i.start, f"{i.marker} {i.topic}", i.slogan or "", "item", i.level, direct=by_item[i.id]
+            i.id,
+            i.start,
+            _join_marker(i.marker, i.topic),
+            i.slogan or "",
+            "item",
+            i.level,
+            direct=by_item[i.id],
         )
         nodes[i.id] = node
         attach(node, parent)

@@ -49,6 +49,7 @@
     if (main) { main.setAttribute("aria-pressed", "true"); }
     if (rows[id]) { rows[id].classList.add("selected"); }
     renderPanel(m);
+    document.body.classList.add("has-selection");
     if (opts.scroll && main) { main.scrollIntoView({block: "nearest"}); }
     if (opts.hash !== false && window.history && history.replaceState) {
       history.replaceState(null, "", "#click=" + id);
@@ -122,6 +123,9 @@
     }
   }
   window.addEventListener("hashchange", fromHash);
+  document.getElementById("details-close").addEventListener("click", function () {
+    document.body.classList.remove("has-selection");
+  });
 
   /* table: sort and filter ------------------------------------------------------------------ */
   var fKind = document.getElementById("f-kind");
