@@ -70,7 +70,8 @@ class UnitSpec(_Strict):
     name: str = ""
     kind: Kind
     scale: Decimal = Decimal(1)
-    weak: bool = False
+    # A qualifier written inside the unit: 3个多月 is 3 个月, more_than.
+    infix: str | None = None
 
     @model_validator(mode="after")
     def _default_name(self) -> UnitSpec:
@@ -98,8 +99,10 @@ class NumeralSpec(_Strict):
     chinese_continuations: list[str]
     magnitudes: list[str]
     range_separators: list[str]
-    percent_prefix: str
+    per_words: dict[str, str]
     fraction_infix: str
+    approximate_pairs: list[str]
+    bare_magnitudes: dict[str, int]
 
 
 class _AdverbSpec(_Strict):
@@ -109,6 +112,7 @@ class _AdverbSpec(_Strict):
 
 
 class QualifierSpec(_Strict):
+    not_prefix: list[str]
     prefix: dict[QualifierName, list[str]]
     infix: dict[QualifierName, list[str]]
     suffix: dict[QualifierName, list[str]]

@@ -79,7 +79,9 @@ def _vocabulary() -> tuple[_MetadataVocabulary, regex.Pattern[str], dict[str, st
     suffixes = "|".join(regex.escape(s) for s in sorted(levels, key=len, reverse=True))
     start = regex.escape(reg.not_place_start)
     # A place: 2-6 Han characters that do not start with a function character, then a suffix.
-    pattern = regex.compile(rf"(?<![\p{{Han}}]|[{start}])?([^\P{{Han}}{start}][\p{{Han}}]{{1,5}}?)({suffixes})")
+    pattern = regex.compile(
+        rf"(?<![\p{{Han}}]|[{start}])?([^\P{{Han}}{start}][\p{{Han}}]{{1,5}}?)({suffixes})"
+    )
     return vocab, pattern, levels
 
 

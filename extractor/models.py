@@ -229,7 +229,9 @@ class DocumentInfo(RecordBase):
     region: str | None = Field(default=None, description="issuing region: 全国, 浙江省, 万载县 …")
     level: Literal["national", "province", "city", "county", "township"] | None = None
     genre: (
-        Literal["government_work_report", "budget_report", "statistical_bulletin", "work_summary", "news_writeup"]
+        Literal[
+            "government_work_report", "budget_report", "statistical_bulletin", "work_summary", "news_writeup"
+        ]
         | None
     ) = None
     chars: int = Field(ge=0, description="length of the text in code points")

@@ -48,10 +48,15 @@ _FW_POINT = regex.compile(r"(?<=[0-9])．(?=[0-9])")
 #   the whole code.
 _DELETE = regex.compile(
     r"""
-      (?<=[0-9]),(?=[0-9]{3}(?![0-9]))          # thousands separator
-    | (?<=[0-9])[ \t]+(?=[%‰])                  # "16.1 %"
-    | (?<=[0-9])[ \t]*\n[ \t]*(?=[0-9%‰])        # "12\n3.4亿元": a number wrapped by PDF text
-    | (?<=[A-Za-z])[ \t]*\n[ \t]*(?=[0-9])        # "PM\n2.5": a code wrapped the same way
+      (?<=[0-9]),(?=[0-9]{3}(?![0-9]))                              # 1,100万
+    | (?<=(?:^|[^0-9.，])[0-9]{1,3}(?:，[0-9]{3})*)，(?=[0-9]{3}(?![0-9.，])\p{Han})  # １，１００万元
+    | (?<=[0-9])[ \t]+(?=[%‰])                                      # "16.1 %"
+    | (?<=[0-9%‰])[ \t]+(?=\p{Han})                                 # "新增就业 1200 人"
+    | (?<=\p{Han})[ \t]+(?=[0-9])
+    # A number wrapped by PDF text: "12\n3.4亿元", "16.\n4%".  Not when the digits before the
+    # break are a line of their own: that is a page number ("…。\n3\n2024年…").
+    | (?<=[^\n0-9.][0-9.]*[0-9.])[ \t]*\r?\n[ \t]*(?=[0-9%‰])
+    | (?<=[A-Za-z])[ \t]*\r?\n[ \t]*(?=[0-9])                        # "PM\n2.5": a code wrapped
     """,
     regex.VERBOSE,
 )

@@ -40,6 +40,12 @@ _CHINESE_DIGIT_VALUES = {
 # Clause boundaries: context cues and qualifiers never reach across these.
 _CLAUSE_END = frozenset("，,。；;！？!?：:\n、（）()")
 _HUNDRED = Decimal(100)
+_HAN = regex.compile(r"\p{Han}")
+
+
+def _scale_magnitude(unit: UnitSpec) -> Decimal:
+    """The magnitude a scaled unit carries in its surface (万人 → 10000), or 1."""
+    return unit.scale if unit.surface[:1] in "万亿千百" and unit.scale != 1 else Decimal(1)
 
 
 def _alternation(words: list[str] | set[str]) -> str:
@@ -110,18 +116,27 @@ class QuantityFinder:
         chinese = f"[{ch_start}][{ch_cont}]*(?:点[{ch_start}]+)?"
         # Arabic, optionally mixed with a trailing group after 万/亿 (3万4000, 13万2, 13万2千); a minus
         # sign only where no digit, letter or sign stands before it (so 6.5%-7% stays a range).
-        arabic = r"(?:(?<![0-9A-Za-z%‰.])[-−])?(?<![0-9.])[0-9]+(?:\.[0-9]+)?(?:[万亿][0-9]+[千百]?(?![0-9.]))?"
+        arabic = (
+            r"(?:(?<![0-9A-Za-z%‰.])[-−－])?(?<![0-9.])[0-9]+(?:\.[0-9]+)?(?:[万亿][0-9]+[千百]?(?![0-9.]))?"
+        )
+        bare = "".join(num.bare_magnitudes)
         self._number = regex.compile(
-            rf"(?P<pct>{regex.escape(num.percent_prefix)})(?P<pnum>{chinese}|[0-9]+(?:\.[0-9]+)?)"
+            rf"(?P<pct>{_alternation(list(num.per_words))})(?P<pnum>{chinese}|[0-9]+(?:\.[0-9]+)?)"
             rf"|(?P<den>{chinese}){regex.escape(num.fraction_infix)}(?P<nom>{chinese})"
             rf"|(?P<ar>{arabic})"
             rf"|(?P<ch>{chinese})"
+            # 百余人, 千余名: a magnitude alone is a number only right before 余/多.
+            rf"|(?P<bare>[{bare}])(?=[余多])"
         )
+        self._per_words = {w: lex.units[u] for w, u in num.per_words.items()}
+        self._bare_values = {k: Decimal(v) for k, v in num.bare_magnitudes.items()}
+        self._pairs = {p: (parse_number(p[0]), parse_number(p[1])) for p in num.approximate_pairs}
         self._units = lex.units
         self._unit_lengths = sorted({len(s) for s in lex.units}, reverse=True)
         self._magnitudes = sorted(num.magnitudes, key=len, reverse=True)
         self._separators = sorted(num.range_separators, key=len, reverse=True)
         self._prefix = lex.qualifier_markers("prefix")
+        self._not_prefix = tuple(sorted(lex.qualifiers.not_prefix, key=len, reverse=True))
         self._prefix_lengths = sorted({len(s) for s in self._prefix}, reverse=True)
         self._infix = lex.qualifier_markers("infix")
         self._suffix = lex.qualifier_markers("suffix")
@@ -198,11 +213,18 @@ class QuantityFinder:
 
     def _suffix_at(self, text: str, pos: int) -> str | None:
         for length in self._suffix_lengths:
-            if text[pos : pos + length] in self._suffix:
-                return text[pos : pos + length]
+            marker = text[pos : pos + length]
+            if marker in self._suffix:
+                # 3年多, 2倍多 — but 20个多功能活动室: a 多 that starts a word is not a marker.
+                nxt = text[pos + length : pos + length + 1]
+                if marker == "多" and nxt and _HAN.match(nxt) and nxt != "的":
+                    return None
+                return marker
         return None
 
     def _prefix_before(self, text: str, pos: int) -> str | None:
+        if text.endswith(self._not_prefix, 0, pos):
+            return None  # 签约12个, 节约1200万元, 最近3年
         for length in self._prefix_lengths:
             if pos - length >= 0 and text[pos - length : pos] in self._prefix:
                 return text[pos - length : pos]
@@ -210,10 +232,10 @@ class QuantityFinder:
 
     # ------------------------------------------------------------------ numerals
     def _numeral(self, m: regex.Match[str]) -> tuple[Decimal, Decimal | None, UnitSpec | None, bool] | None:
-        """(value, upper bound of an adjacent-digit range, implied unit, Chinese?) or None."""
+        """(value, upper bound of an approximate pair, implied unit, Chinese?) or None."""
         if m.group("pct") is not None:
             try:
-                return parse_number(m.group("pnum")), None, self._unit_percent, True
+                return parse_number(m.group("pnum")), None, self._per_words[m.group("pct")], True
             except NumberParseError:
                 return None
         if m.group("den") is not None:
@@ -224,21 +246,22 @@ class QuantityFinder:
             if den == 0:
                 return None
             return nom * _HUNDRED / den, None, self._unit_percent, True
+        if m.group("bare") is not None:
+            return self._bare_values[m.group("bare")], None, None, True
         surface = m.group("ar") or m.group("ch")
         chinese = m.group("ch") is not None
         try:
-            return parse_number(surface), None, None, chinese
+            return parse_number(surface.replace("－", "-")), None, None, chinese
         except NumberParseError:
             pass
-        if chinese:
-            # 两三个, 八九亿, 三四十万: two adjacent digits make a range.
-            first, second = _CHINESE_DIGIT_VALUES.get(surface[0]), _CHINESE_DIGIT_VALUES.get(surface[1:2])
-            rest = surface[2:]
-            if first and second and second == first + 1 and all(c in _MAGNITUDE_VALUES for c in rest):
-                factor = Decimal(1)
-                for c in rest:
-                    factor *= _MAGNITUDE_VALUES[c]
-                return first * factor, second * factor, None, True
+        pair = self._pairs.get(surface[:2]) if chinese else None
+        rest = surface[2:]
+        if pair is not None and all(c in _MAGNITUDE_VALUES for c in rest):
+            # 两三个, 八九亿, 三五年, 三四十万: an approximate range.
+            factor = Decimal(1)
+            for c in rest:
+                factor *= _MAGNITUDE_VALUES[c]
+            return pair[0] * factor, pair[1] * factor, None, True
         return None
 
     # ------------------------------------------------------------------ context
@@ -308,11 +331,19 @@ class QuantityFinder:
         return found, rejected
 
     def _candidate(self, text: str, m: regex.Match[str]) -> tuple[Candidate | None, int]:
+        num_start, num_end = m.span()
+        if m.group("ch") is not None and len(m.group("ch")) > 1 and m.group("ch")[-1] in "千百":
+            # 十万千瓦, 三千米: the last 千 belongs to the unit when a unit starts there.
+            unit_there = self._unit_at(text, num_end - 1)
+            if unit_there is not None and unit_there.surface[0] == m.group("ch")[-1]:
+                shorter = self._number.match(text, num_start, num_end - 1)
+                if shorter is not None:
+                    m = shorter
+                    num_end = m.end()
         parsed = self._numeral(m)
         if parsed is None:
             return None, m.end()
         value, value_max, unit, chinese = parsed
-        num_start, num_end = m.span()
         rule = "percent_words" if m.group("pct") else "fraction" if m.group("den") else "unit"
         end, factor, infix, tail_unit, had_mag = self._read_tail(text, num_end)
         if unit is None:
@@ -325,22 +356,34 @@ class QuantityFinder:
         qualifier, marker = "exact", None
         if value_max is not None:
             qualifier, marker = "range", None
+        if infix is None and unit is not None and unit.infix is not None:
+            infix = unit.infix  # 3个多月
         if infix is not None:
             qualifier, marker = self._infix[infix], infix
 
-        # A range: 6.5%－7%, 3至5个, 3—5万元.  The second bound comes back fully scaled.
-        hi_scaled = False
+        # A range: 6.5%－7%, 3至5个, 3—5万元, 1.2万—1.5万人.  The second bound comes back scaled.
+        lower_scaled = False
         if value_max is None and infix is None:
-            rng = self._range_tail(text, end, unit)
+            rng = self._range_tail(text, end, unit, per_word=m.group("pct"))
             if rng is not None:
                 end, hi, hi_unit, hi_factor, sep = rng
-                if unit is None and factor == 1:
-                    value *= hi_factor  # "3至5万": the magnitude belongs to both bounds
+                if unit is None and hi_unit is None and factor == 1:
+                    value *= hi_factor  # 3至5亿: the magnitude is shared
+                had_mag = had_mag or hi_factor != 1
+                if unit is None and hi_unit is not None:
+                    if factor == 1:
+                        value *= hi_factor * hi_unit.scale  # 3至5万元: the magnitude is shared
+                    else:
+                        value *= hi_unit.scale / _scale_magnitude(hi_unit)  # 1.2万—1.5万人
+                    lower_scaled = True
                 unit = unit or hi_unit
-                value_max, qualifier, marker, hi_scaled = hi, "range", sep, True
-        if unit is not None:
+                value_max, qualifier, marker = hi, "range", sep
+                if unit is not None and not lower_scaled:
+                    value *= unit.scale
+                    lower_scaled = True
+        if unit is not None and not lower_scaled:
             value *= unit.scale
-            if value_max is not None and not hi_scaled:
+            if value_max is not None:
                 value_max *= unit.scale
         suffix = self._suffix_at(text, end)
         if suffix is not None and qualifier == "exact":
@@ -358,45 +401,27 @@ class QuantityFinder:
             if adverb is not None:  # 至少引进5个: the marker is not adjacent, so not in the span
                 qualifier, marker = self._adverb_of[adverb.group(1)], adverb.group(1)
         if unit is None:
-            if not had_mag and not any(c in "万亿" for c in m.group(0)):
-                return Candidate(
-                    start,
-                    end,
-                    value,
-                    value_max,
-                    None,
-                    None,
-                    qualifier,
-                    marker,
-                    "other",
-                    "no_unit",
-                    num_start,
-                    num_end,
-                    chinese,
-                ), end
-            rule = "bare"
-        kind = unit.kind if unit is not None else "money"
-        return (
-            Candidate(
-                start,
-                end,
-                value,
-                value_max,
-                unit,
-                unit.surface if unit else None,
-                qualifier,
-                marker,
-                kind,
-                rule,
-                num_start,
-                num_end,
-                chinese,
-            ),
+            rule = "bare" if had_mag or any(c in "万亿" for c in m.group(0)) else "no_unit"
+        kind = unit.kind if unit is not None else "other"
+        cand = Candidate(
+            start,
             end,
+            value,
+            value_max,
+            unit,
+            unit.surface if unit else None,
+            qualifier,
+            marker,
+            kind,
+            rule,
+            num_start,
+            num_end,
+            chinese,
         )
+        return cand, end
 
     def _range_tail(
-        self, text: str, pos: int, unit: UnitSpec | None
+        self, text: str, pos: int, unit: UnitSpec | None, per_word: str | None = None
     ) -> tuple[int, Decimal, UnitSpec | None, Decimal, str] | None:
         """The second bound of a range starting at ``pos``: (end, value, unit, magnitude, separator)."""
         for sep in self._separators:
@@ -405,7 +430,15 @@ class QuantityFinder:
         else:
             return None
         m = self._number.match(text, pos + len(sep))
-        if m is None or (m.group("ar") is None and m.group("ch") is None):
+        if m is None:
+            return None
+        if per_word is not None:
+            # 百分之五至百分之八: both bounds in words.
+            if m.group("pct") != per_word:
+                return None
+            parsed = self._numeral(m)
+            return None if parsed is None else (m.end(), parsed[0], unit, Decimal(1), sep)
+        if m.group("ar") is None and m.group("ch") is None:
             return None
         parsed = self._numeral(m)
         if parsed is None or parsed[1] is not None:
@@ -467,12 +500,13 @@ def _lone_zero(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
 
 
 def _lone_one(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
-    # 一批, 一条心, 一份力, 一次: a bare 一 before a weak measure word is an article.
+    # 一批, 一条心, 一家人, 一人一档: a bare 一 before a measure word or a time unit is an article
+    # or part of a set phrase, not a count of one (一倍, 一亿元 and 一个百分点 are quantities).
     return (
         c.chinese
         and c.num_end - c.num_start == 1
         and ctx.text[c.num_start] == "一"
-        and (c.unit is None or c.unit.weak)
+        and (c.unit is None or c.unit.kind in ("count", "duration"))
     )
 
 

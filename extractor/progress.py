@@ -1,0 +1,75 @@
+"""A progress bar on stderr for batch runs: documents, characters per second, failures."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+from tqdm import tqdm
+
+from .batch import DocumentOutput
+
+__all__ = ["Progress"]
+
+
+class _Bar(tqdm):  # type: ignore[type-arg]
+    # No monitor thread: the batch may fork worker processes after the bar exists, and forking a
+    # process that has extra threads is unsafe.
+    monitor_interval = 0
+
+
+class Progress:
+    """Counts outputs and, when ``enabled``, shows them on ``file`` (stderr by default).
+
+    Messages printed with :meth:`echo` go above the bar instead of through it.
+    """
+
+    def __init__(self, enabled: bool, file: TextIO | None = None, *, refresh: float = 0.5) -> None:
+        self.file = file if file is not None else sys.stderr
+        self.enabled = enabled
+        self.documents = 0
+        self.chars = 0
+        self.failed = 0
+        self._refresh = refresh
+        self._started = time.perf_counter()
+        self._shown = 0.0
+        self._bar = (
+            _Bar(file=self.file, unit="doc", desc="extract", mininterval=refresh, dynamic_ncols=True)
+            if enabled
+            else None
+        )
+
+    def update(self, out: DocumentOutput) -> None:
+        self.documents += 1
+        self.chars += out.chars
+        self.failed += out.failed
+        if self._bar is None:
+            return
+        now = time.perf_counter()
+        if now - self._shown >= self._refresh:
+            self._shown = now
+            self._bar.set_postfix_str(self.postfix(now), refresh=False)
+        self._bar.update(1)
+
+    def postfix(self, now: float | None = None) -> str:
+        elapsed = max((now or time.perf_counter()) - self._started, 1e-9)
+        return f"{self.chars / elapsed:,.0f} chars/s, failed {self.failed}"
+
+    def echo(self, message: str) -> None:
+        if self._bar is not None:
+            self._bar.write(message, file=self.file)
+        else:
+            print(message, file=self.file)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.set_postfix_str(self.postfix(), refresh=False)
+            self._bar.close()
+            self._bar = None
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
