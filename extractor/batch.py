@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from enum import Enum
 from itertools import chain, islice
 from pathlib import Path
 from types import FrameType, TracebackType
@@ -43,6 +44,7 @@ __all__ = [
     "BatchStats",
     "DocumentOutput",
     "DocumentTimeout",
+    "Engine",
     "LocalEngine",
     "ResumeError",
     "ResumePoint",
@@ -67,6 +69,13 @@ CHUNK_CHARS = 1 << 20
 TASKS_PER_WORKER = 4
 
 InputItem = InputDocument | InputFailure
+
+
+class Engine(str, Enum):
+    """Where the per-document work runs."""
+
+    local = "local"  # this machine: in this process, or worker processes with --jobs
+    dask = "dask"  # a Dask cluster (the ``dask`` extra)
 
 
 @dataclass(frozen=True, slots=True)

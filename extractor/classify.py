@@ -9,6 +9,7 @@ with the length of the document.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import regex
@@ -33,6 +34,7 @@ _SENTENCE_BREAK = "。！？!?\n；;"
 _QUOTED = regex.compile(r"“[^“”\n]{0,40}”|\"[^\"\n]{0,40}\"|《[^《》\n]{0,40}》")
 _YEAR = regex.compile(r"(?<![0-9])((?:19|20)[0-9]{2})年(?!代)")
 _STRIP = " \t"
+_HAN_CHAR = regex.compile(r"\p{Han}")
 _QUOTE_CHARS = str.maketrans("", "", "“”\"'‘’「」")
 _CONJUNCTIONS = frozenset({"和", "与", "及", "、", "，和", "以及"})
 # Object-bearing kinds: "182名领导干部" counts 领导干部 (after the number); a money or percent
@@ -47,12 +49,19 @@ def _alternation(words: Sequence[str]) -> regex.Pattern[str]:
     return regex.compile("|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))))
 
 
-def _ends_with(text: str, words: tuple[str, ...]) -> str | None:
-    """The longest of ``words`` that ``text`` ends with (``words`` sorted longest first)."""
-    for w in words:
-        if text.endswith(w):
-            return w
-    return None
+class _Suffixes:
+    """Which of a word list a text ends with (longest first), in a few set look-ups."""
+
+    def __init__(self, words: Sequence[str]) -> None:
+        self._words = frozenset(words)
+        self._lengths = sorted({len(w) for w in self._words}, reverse=True)
+
+    def longest(self, text: str) -> str | None:
+        for n in self._lengths:
+            tail = text[-n:]
+            if len(tail) == n and tail in self._words:
+                return tail
+        return None
 
 
 @dataclass(slots=True)
@@ -73,45 +82,41 @@ class Classifier:
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         lex = lexicon or load_lexicon()
         rules = lex.rules
-        self._links = tuple(sorted(rules.links, key=len, reverse=True))
-        self._comparisons = tuple(sorted(rules.object.comparisons, key=len, reverse=True))
-        self._determiners = tuple(sorted(rules.object.determiners, key=len, reverse=True))
+        self._links = _Suffixes(rules.links)
+        self._comparisons = _Suffixes(rules.object.comparisons)
+        # One or more determiners opening a phrase: 全年, 其中, 全县 …
+        self._determiner_run = regex.compile(f"^(?:{_alternation(rules.object.determiners).pattern})+")
         self._adverbs = frozenset(rules.object.adverbs)
         self._direction_words: list[tuple[str, str, str]] = sorted(
             ((w, r.value, r.id) for r in rules.direction for w in r.words), key=lambda t: -len(t[0])
         )
-        self._direction_tuple = tuple(w for w, _, _ in self._direction_words)
+        self._direction_verbs = _Suffixes([w for w, _, _ in self._direction_words])
+        self._direction_opener = _alternation([w for w, _, _ in self._direction_words if len(w) >= 2])
         self._direction_of = {w: (v, i) for w, v, i in self._direction_words}
         self._verbs = _alternation(rules.object.verbs)
         self._verb_set = frozenset(rules.object.verbs)
         self._status_cues = _alternation([w for r in rules.status for w in r.words])
         self._status_of = {w: (r.value, r.id) for r in rules.status for w in r.words}
         self._not_cues = _alternation(rules.not_cues)
+        self._noun_cues = frozenset(rules.noun_cues)
         self._heading_cues = tuple(rules.heading_cues)
         self._people_cues = tuple(sorted(lex.context.bare_magnitude.people_after, key=len, reverse=True))
-        self._indicators = sorted(
-            ((alias, ind.id) for ind in lex.indicators for alias in ind.aliases), key=lambda t: -len(t[0])
-        )
+        self._indicator_of = {alias: ind.id for ind in lex.indicators for alias in ind.aliases}
+        self._indicator_pattern = _alternation(list(self._indicator_of))
 
     # ------------------------------------------------------------------ helpers
     def _strip_links(self, text: str) -> str:
         changed = True
         while changed and text:
             changed = False
-            w = _ends_with(text, self._links)
+            w = self._links.longest(text)
             if w:
                 text, changed = text[: -len(w)], True
         return text
 
     def _strip_determiners(self, text: str) -> str:
-        changed = True
-        while changed and text:
-            changed = False
-            for w in self._determiners:
-                if text.startswith(w):
-                    text, changed = text[len(w) :], True
-                    break
-        return text
+        stripped: str = self._determiner_run.sub("", text, count=1)
+        return stripped
 
     def _verb_spans(self, clause: str) -> list[tuple[int, int]]:
         """Verb occurrences in ``clause`` that fall on word boundaries."""
@@ -128,33 +133,41 @@ class Classifier:
     def _sentence_status(self, sentence: str) -> tuple[str, str] | None:
         masked = _QUOTED.sub(lambda m: "□" * len(m.group(0)), sentence)
         masked = self._not_cues.sub(lambda m: "□" * len(m.group(0)), masked)
-        m = self._status_cues.search(masked)
-        return self._status_of[m.group(0)] if m else None
+        for m in self._status_cues.finditer(masked):
+            word = m.group(0)
+            nxt = masked[m.end() : m.end() + 1]
+            # 计划投资, 安排资金 are plans; 实施倍增计划，… names a programme.
+            if word in self._noun_cues and not (nxt.isdigit() or _HAN_CHAR.match(nxt)):
+                continue
+            return self._status_of[word]
+        return None
 
     def _indicator(self, obj: str | None) -> str | None:
         if not obj:
             return None
-        for alias, ind in self._indicators:
-            if alias in obj:
-                return ind
-        return None
+        best = max(
+            self._indicator_pattern.finditer(obj, overlapped=True),
+            key=lambda m: len(m.group(0)),
+            default=None,
+        )
+        return self._indicator_of[best.group(0)] if best is not None else None
 
     # ------------------------------------------------------------------ stages
     def _direction(
         self, core: str, opener: str, prev: Meaning | None, conjoined: bool
     ) -> tuple[str | None, str | None, str]:
         """(direction, rule id, core without the verb) for the text before a number."""
-        verb = _ends_with(core, self._direction_tuple)
+        verb = self._direction_verbs.longest(core)
         if verb is not None:
             direction, rid = self._direction_of[verb]
             return direction, rid, self._strip_links(core[: -len(verb)])
         # 降低利息负担约2000亿元: the verb opens the clause and the number follows its object
         # directly; not after a stative link (增长面达到42.8% states a level, not a change).
         if not self._stative_end(opener):
-            for w in self._direction_tuple:
-                if len(w) >= 2 and self._strip_determiners(opener).startswith(w):
-                    direction, rid = self._direction_of[w]
-                    return direction, rid + ".opens_clause", core
+            m = self._direction_opener.match(self._strip_determiners(opener))
+            if m is not None:
+                direction, rid = self._direction_of[m.group(0)]
+                return direction, rid + ".opens_clause", core
         if conjoined and prev is not None and prev.direction:
             return prev.direction, "direction.inherit", core
         return None, None, core
@@ -248,19 +261,11 @@ class Classifier:
         prev: Meaning | None = None
         prev_sentence = -1
         distributed = self._distributed(text, cands)
+        clause_breaks = _break_positions(text, _CLAUSE_BREAK)
+        sentence_breaks = _break_positions(text, _SENTENCE_BREAK)
         for index, c in enumerate(cands):
-            clause_start = c.start
-            while clause_start > 0 and text[clause_start - 1] not in _CLAUSE_BREAK:
-                clause_start -= 1
-            clause_end = c.end
-            while clause_end < len(text) and text[clause_end] not in _CLAUSE_BREAK:
-                clause_end += 1
-            sentence_start = c.start
-            while sentence_start > 0 and text[sentence_start - 1] not in _SENTENCE_BREAK:
-                sentence_start -= 1
-            sentence_end = c.end
-            while sentence_end < len(text) and text[sentence_end] not in _SENTENCE_BREAK:
-                sentence_end += 1
+            clause_start, clause_end = _around(clause_breaks, c.start, c.end, len(text))
+            sentence_start, sentence_end = _around(sentence_breaks, c.start, c.end, len(text))
             same_clause = prev_end >= clause_start
             before = text[prev_end if same_clause else clause_start : c.start].strip()
             rules: list[str] = []
@@ -279,10 +284,10 @@ class Classifier:
             )
             if rid:
                 rules.append(rid)
-            cmp_word = _ends_with(core, self._comparisons)
+            cmp_word = self._comparisons.longest(core)
             while cmp_word:
                 core = self._strip_links(core[: -len(cmp_word)])
-                cmp_word = _ends_with(core, self._comparisons)
+                cmp_word = self._comparisons.longest(core)
 
             obj: str | None = None
             if index in distributed:
@@ -343,6 +348,20 @@ def _share_tail(subjects: list[str]) -> list[str]:
         tail = last[n:]
         return [x + tail for x in subjects[:-1]] + [last]
     return subjects
+
+
+def _break_positions(text: str, chars: str) -> list[int]:
+    """Sorted positions of every character of ``chars`` in ``text``."""
+    return [m.start() for m in regex.finditer(f"[{regex.escape(chars)}]", text)]
+
+
+def _around(breaks: list[int], start: int, end: int, length: int) -> tuple[int, int]:
+    """The span between the break before ``start`` and the first break at or after ``end``."""
+    i = bisect_left(breaks, start)
+    left = breaks[i - 1] + 1 if i > 0 else 0
+    j = bisect_left(breaks, end, lo=i)
+    right = breaks[j] if j < len(breaks) else length
+    return left, right
 
 
 def _ends_with_prefix(text: str, pos: int, words: tuple[str, ...]) -> str | None:

@@ -13,6 +13,8 @@ from typing import Annotated, TextIO
 
 import typer
 
+from .batch import DEFAULT_DOC_TIMEOUT, Engine
+
 __all__ = ["app", "main"]
 
 app = typer.Typer(
@@ -37,7 +39,10 @@ class OutputFormat(str, Enum):
         "Examples:\n\n"
         "  extractor extract report.txt\n\n"
         "  extractor extract reports/ archive.zip -o facts.jsonl\n\n"
-        "  extractor extract report.txt --format csv --excel -o facts.csv"
+        "  extractor extract report.txt --format csv --excel -o facts.csv\n\n"
+        "  extractor extract reports.zip -o facts.jsonl --jobs 8 --progress\n\n"
+        "  extractor extract reports.zip -o facts.jsonl --resume\n\n"
+        "  extractor extract reports.zip -o facts.jsonl --engine dask --scheduler tcp://10.0.0.5:8786"
     )
 )
 def extract(
@@ -57,40 +62,144 @@ def extract(
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit with status 1 when any input failed.")
     ] = False,
-    max_bytes: Annotated[int, typer.Option(help="Largest document in bytes.")] = 50 * 2**20,
+    max_bytes: Annotated[int, typer.Option(min=1, help="Largest document in bytes.")] = 50 * 2**20,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line on stderr.")] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            show_default="the number of CPUs",
+            help="Worker processes (Dask workers with --engine dask); 1 runs in this process.",
+        ),
+    ] = None,
+    progress: Annotated[
+        bool | None,
+        typer.Option(
+            "--progress/--no-progress",
+            show_default="when stderr is a terminal",
+            help="A progress bar on stderr: documents, characters/s, failures.",
+        ),
+    ] = None,
+    doc_timeout: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            help="Seconds one document may take; an overrun becomes a TimeoutError record. 0: no limit.",
+        ),
+    ] = DEFAULT_DOC_TIMEOUT,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Continue an interrupted run into -o OUT (JSON Lines): keep the inputs already complete "
+            "there, drop a partial tail, process the rest.",
+        ),
+    ] = False,
+    engine: Annotated[
+        Engine, typer.Option(help="Run here (local) or on a Dask cluster (dask, the 'dask' extra).")
+    ] = Engine.local,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster).",
+        ),
+    ] = None,
 ) -> None:
     """Extract metrics, sections and focus items from reports.
 
     Writes one record per line (JSON Lines) in document order, then a `document` record for
     each input; an input that cannot be read gives an `error` record and a message on stderr,
-    and the other inputs are still processed.
+    and the other inputs are still processed.  The output is in input order and the same
+    whatever --jobs or --engine.  Exit status: 0 when every input was processed or reported
+    (1 with --strict when any failed), 2 for bad usage.
     """
-    from .batch import BatchStats, run_batch
+    from contextlib import ExitStack
+
+    from .batch import BatchStats, LocalEngine, ResumeError, default_jobs, read_resume_point, skip_completed
+    from .progress import Progress
+    from .readers import iter_inputs
     from .writers import make_writer
 
     if fmt is OutputFormat.parquet and output is None:
         raise typer.BadParameter("Parquet output needs a file: use -o FILE.parquet", param_hint="--format")
+    if resume and output is None:
+        raise typer.BadParameter("--resume continues an output file: use -o OUT.jsonl", param_hint="--resume")
+    if resume and fmt is not OutputFormat.jsonl:
+        raise typer.BadParameter(
+            f"--resume needs --format jsonl: a {fmt.value} file cannot be resumed; "
+            "resume into JSON Lines and convert it afterwards",
+            param_hint="--resume",
+        )
+    if scheduler is not None and engine is not Engine.dask:
+        raise typer.BadParameter("--scheduler is for --engine dask", param_hint="--scheduler")
+    workers = jobs or default_jobs()
+    timeout = doc_timeout or None
+    runner: LocalEngine | DaskEngine
+    if engine is Engine.dask:
+        from .dask import DaskEngine, DaskUnavailableError
+
+        try:
+            runner = DaskEngine(scheduler, jobs=workers, with_text=with_text, timeout=timeout)
+        except DaskUnavailableError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--engine") from exc
+    else:
+        runner = LocalEngine(workers, with_text=with_text, timeout=timeout)
+
     stats = BatchStats()
-    out_stream: TextIO | None = None
-    if output is not None and fmt is not OutputFormat.parquet:
-        out_stream = output.open("w", encoding="utf-8-sig" if excel else "utf-8", newline="")
-    elif output is None:
-        if excel:
-            sys.stdout.write("\ufeff")
-        out_stream = sys.stdout
-    writer = make_writer(fmt.value, out_stream, str(output) if output is not None else None)
-    try:
-        for doc in run_batch(paths, glob=glob, encoding=encoding, max_bytes=max_bytes, with_text=with_text):
+    items = iter_inputs(paths, glob=glob, encoding=encoding, max_bytes=max_bytes)
+    if resume and output is not None:
+        point = read_resume_point(output)
+        try:
+            items = skip_completed(items, point)
+        except ResumeError as exc:
+            raise typer.BadParameter(f"cannot resume {output}: {exc}", param_hint="--resume") from exc
+        stats.documents, stats.records, stats.failed = point.documents, point.records, point.failed
+        if point.dropped_bytes:
+            with output.open("r+b") as fh:
+                fh.truncate(point.offset)
+        if not quiet:
+            typer.echo(
+                f"resume: {point.documents} inputs already complete in {output}; "
+                f"{point.dropped_bytes} bytes of a partial tail dropped",
+                err=True,
+            )
+
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(runner)  # starts or connects to the Dask cluster
+        except OSError as exc:
+            if scheduler is None:
+                raise
+            raise typer.BadParameter(
+                f"cannot reach the Dask scheduler at {scheduler}: {exc}", param_hint="--scheduler"
+            ) from exc
+        out_stream: TextIO | None = None
+        if output is not None and fmt is not OutputFormat.parquet:
+            file_encoding = "utf-8-sig" if excel else "utf-8"
+            out_file = (
+                output.open("a", encoding=file_encoding, newline="")
+                if resume
+                else output.open("w", encoding=file_encoding, newline="")
+            )
+            stack.callback(out_file.close)
+            out_stream = out_file
+        elif output is None:
+            if excel:
+                sys.stdout.write("\ufeff")
+            out_stream = sys.stdout
+        writer = make_writer(fmt.value, out_stream, str(output) if output is not None else None)
+        stack.callback(writer.close)
+        bar = stack.enter_context(Progress(progress if progress is not None else sys.stderr.isatty()))
+        for doc in runner.run(items):
             for record in doc.records:
                 writer.write(record)
                 if record.get("type") == "error":
-                    typer.echo(f"error: {record['source']}: {record['error']}: {record['message']}", err=True)
+                    bar.echo(f"error: {record['source']}: {record['error']}: {record['message']}")
             stats.add(doc)
-    finally:
-        writer.close()
-        if out_stream is not None and out_stream is not sys.stdout:
-            out_stream.close()
+            bar.update(doc)
     if not quiet:
         typer.echo(stats.summary(), err=True)
     if strict and stats.failed:

@@ -67,7 +67,8 @@ def bag_of_inputs(
     """A bag of the outputs of ``items`` (already read), partitions in input order."""
     db = _bag_module()
     inputs = db.from_sequence(list(items), partition_size=max(1, partition_size))
-    return inputs.map(process_input, with_text=with_text, timeout=timeout)
+    outputs: dask.bag.Bag = inputs.map(process_input, with_text=with_text, timeout=timeout)
+    return outputs
 
 
 def extract_bag(
@@ -99,10 +100,11 @@ def extract_bag(
     :class:`DaskEngine`, which sends the inputs to the cluster in batches.
     """
     items = list(iter_inputs(paths, glob=glob, encoding=encoding, max_bytes=max_bytes))
-    bag = bag_of_inputs(items, with_text=with_text, timeout=timeout, partition_size=partition_size)
+    bag: Any = bag_of_inputs(items, with_text=with_text, timeout=timeout, partition_size=partition_size)
     if records:
         bag = bag.map(operator.attrgetter("records")).flatten()
-    return bag
+    result: dask.bag.Bag = bag
+    return result
 
 
 class DaskEngine:

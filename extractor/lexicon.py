@@ -166,6 +166,7 @@ class RuleSpec(_Strict):
     links: list[str]
     status: list[StatusRule]
     not_cues: list[str]
+    noun_cues: list[str]
     heading_cues: list[str]
     object: ObjectRules
 

@@ -76,12 +76,10 @@ def _vocabulary() -> tuple[_MetadataVocabulary, regex.Pattern[str], dict[str, st
     ):
         for suffix in suffixes:
             levels[suffix] = level
-    suffixes = "|".join(regex.escape(s) for s in sorted(levels, key=len, reverse=True))
+    suffix_alt = "|".join(regex.escape(s) for s in sorted(levels, key=len, reverse=True))
     start = regex.escape(reg.not_place_start)
     # A place: 2-6 Han characters that do not start with a function character, then a suffix.
-    pattern = regex.compile(
-        rf"(?<![\p{{Han}}]|[{start}])?([^\P{{Han}}{start}][\p{{Han}}]{{1,5}}?)({suffixes})"
-    )
+    pattern = regex.compile(rf"([^\P{{Han}}{start}][\p{{Han}}]{{1,5}}?)({suffix_alt})")
     return vocab, pattern, levels
 
 

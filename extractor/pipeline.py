@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from .classify import Classifier, Meaning
 from .lexicon import Kind, Lexicon, load_lexicon
+from .metadata import read_metadata
 from .models import (
     Check,
     Count,
@@ -37,7 +38,6 @@ from .models import (
     Status,
     Unit,
 )
-from .metadata import read_metadata
 from .normalize import normalize
 from .quantities import Candidate, QuantityFinder, Rejection
 from .structure import Structure, find_structure
@@ -53,6 +53,7 @@ _METRIC_CLASSES: dict[str, type[MetricBase]] = {
     "percent": Percentage,
     "multiple": Multiple,
 }
+_OptionalDirection = Direction | None
 _TYPE_ORDER = {"section": 0, "focus_item": 1, "check": 2, "metric": 3}
 
 
@@ -243,7 +244,7 @@ class Extractor:
             kind=cast(Kind, cand.kind),
             object=meaning.object,
             indicator=meaning.indicator,
-            direction=cast(Direction | None, meaning.direction),
+            direction=cast(_OptionalDirection, meaning.direction),
             status=cast(Status, meaning.status),
             period=meaning.period,
             section_id=section_id,
