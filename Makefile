@@ -22,6 +22,8 @@ demo: install
 	@mkdir -p out
 	$(BIN)/extractor extract corpora/*.txt -o out/demo.jsonl
 	@$(BIN)/python -m extractor.demo out/demo.jsonl
+	@$(BIN)/extractor render corpora/district_campaign.txt -o out/district_campaign.html >/dev/null
+	@echo "HTML view of one report: out/district_campaign.html"
 
 test: install
 	$(BIN)/python -m pytest

@@ -226,6 +226,57 @@ def schema(
     typer.echo(dumps(json_schemas()[f"{record_type.value}.schema.json"]), nl=False)
 
 
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "  extractor render report.txt -o report.html\n\n"
+        "  extractor render reports/ --out-dir pages/"
+    )
+)
+def render(
+    paths: Annotated[list[str], typer.Argument(help="Reports to show (files, folders or archives).")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="The page, for one input.")] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out-dir", help="One page per document plus index.html.")
+    ] = None,
+    encoding: Annotated[str | None, typer.Option(help="Decode every input with this encoding.")] = None,
+) -> None:
+    """Write a self-contained HTML page showing each report with every extracted fact marked."""
+    from .pipeline import get_extractor
+    from .readers import InputFailure, iter_inputs
+    from .render import render_html, render_index
+
+    if output is not None and out_dir is not None:
+        raise typer.BadParameter("use either -o or --out-dir", param_hint="--out-dir")
+    docs = list(iter_inputs(paths, encoding=encoding))
+    if out_dir is None and len(docs) != 1:
+        raise typer.BadParameter(f"{len(docs)} documents: use --out-dir for more than one", param_hint="--out-dir")
+    failed = 0
+    entries: list[tuple[str, str, dict[str, int]]] = []
+    for doc in docs:
+        if isinstance(doc, InputFailure):
+            failed += 1
+            typer.echo(f"error: {doc.source}: {doc.error}: {doc.message}", err=True)
+            continue
+        result = get_extractor().extract(doc.text, doc.source, encoding=doc.encoding, format=doc.format)
+        page = render_html(result)
+        if out_dir is None:
+            target = output or Path(Path(doc.source.split("!")[-1]).stem + ".html")
+        else:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            name = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in doc.source.split("/")[-1])
+            target = out_dir / f"{Path(name).stem}.html"
+            entries.append((target.name, result.document.title or doc.source, result.document.counts))
+        target.write_text(page, encoding="utf-8")
+        typer.echo(str(target))
+    if out_dir is not None:
+        index = out_dir / "index.html"
+        index.write_text(render_index(entries), encoding="utf-8")
+        typer.echo(str(index))
+    if failed and not entries and out_dir is not None:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Entry point of the ``extractor`` console script."""
     app()

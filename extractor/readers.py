@@ -769,6 +769,10 @@ def _archive_kind(name: str) -> str | None:
     return None
 
 
+def _is_document_name(name: str) -> bool:
+    return PurePosixPath(name).suffix.lower() in _EXTENSIONS
+
+
 def _matches(glob: str | None, relpath: str) -> bool:
     if glob is None:
         return True
@@ -1049,6 +1053,10 @@ def _iter_folder(folder: str, limits: _Limits) -> Iterator[InputResult]:
                 continue
             full = os.path.join(folder, rel)
             if _archive_kind(filename) is None and not _matches(limits.glob, rel_posix):
+                continue
+            if limits.glob is None and _archive_kind(filename) is None and not _is_document_name(filename):
+                # A folder of reports also holds spreadsheets, images and notes: with no --glob,
+                # only document formats are inputs (archive members and named files always are).
                 continue
             entries.append((tuple(rel_posix.split("/")), full))
     yield from errors

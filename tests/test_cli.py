@@ -120,7 +120,32 @@ def test_schema_command_prints_json_schema() -> None:
     assert json.loads(res.stdout)["title"] == "extractor metric record"
 
 
-@pytest.mark.parametrize("command", [[], ["extract"], ["schema"]])
+def test_render_one_page(report: Path, tmp_path: Path) -> None:
+    out = tmp_path / "page.html"
+    res = runner.invoke(app, ["render", str(report), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    page = out.read_text(encoding="utf-8")
+    assert page.count('<mark class="metric') == 4
+    assert "<script src=" not in page and "http" not in page.split("<body", 1)[1].lower()
+
+
+def test_render_many_pages_with_an_index(report: Path, tmp_path: Path) -> None:
+    (tmp_path / "second.txt").write_text("完成投资12亿元。", encoding="utf-8")
+    (tmp_path / "notes.csv").write_text("a,b", encoding="utf-8")
+    out_dir = tmp_path / "pages"
+    res = runner.invoke(app, ["render", str(tmp_path), "--out-dir", str(out_dir)])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in out_dir.iterdir()) == ["index.html", "report.html", "second.html"]
+    assert "second.html" in (out_dir / "index.html").read_text(encoding="utf-8")
+
+
+def test_render_many_inputs_needs_out_dir(report: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.txt"
+    other.write_text("完成投资12亿元。", encoding="utf-8")
+    assert runner.invoke(app, ["render", str(report), str(other)]).exit_code == 2
+
+
+@pytest.mark.parametrize("command", [[], ["extract"], ["schema"], ["render"]])
 def test_every_command_has_help_with_an_example(command: list[str]) -> None:
     res = runner.invoke(app, [*command, "--help"], prog_name="extractor")
     assert res.exit_code == 0

@@ -496,7 +496,7 @@ def _tree(root: Path) -> None:
                 ("sub/c.md", "doc:丙"),
                 ("sub/deeper/d.txt", "doc:丁"),
                 ("sub/e.html", "doc:戊。"),
-                ("z/f.csv", "fail:UnsupportedFormatError"),
+                # z/f.csv is not a document format: a folder walk skips it (a named file fails)
             ],
             id="all",
         ),
@@ -827,6 +827,14 @@ def _mixed_tree(root: Path) -> list[str]:
     return [str(root / "folder"), str(root / "top.txz"), str(root / "single.txt"), str(root / "nope")]
 
 
+def test_named_file_with_unknown_extension_fails(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text("a,b", encoding="utf-8")
+    [result] = list(iter_inputs([str(path)]))
+    assert isinstance(result, InputFailure)
+    assert result.error == "UnsupportedFormatError"
+
+
 def test_mixed_inputs_deterministic_and_complete(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     paths = _mixed_tree(tmp_path)
     runs = []
@@ -844,8 +852,9 @@ def test_mixed_inputs_deterministic_and_complete(tmp_path: Path, monkeypatch: py
     ]
     assert (os.path.join(folder, "sub", "inner.tgz") + "!t1.md", "doc:丑") in summary
     assert summary[-3:] == [(paths[2], "doc:寅"), (paths[3], "fail:FileNotFoundError"), ("<stdin>", "doc:卯")]
-    # 6 folder files + 2 zip members + 1 tgz member + mixed archive + single + missing + stdin
-    assert len(summary) == 6 + 2 + 1 + len(MIXED_EXPECTED) + 3
+    # 5 folder documents (f.csv is skipped) + 2 zip members + 1 tgz member + mixed archive
+    # + single + missing + stdin
+    assert len(summary) == 5 + 2 + 1 + len(MIXED_EXPECTED) + 3
     assert len({s for s, _ in summary}) == len(summary)
 
 
