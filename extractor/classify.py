@@ -87,6 +87,7 @@ class Classifier:
         # One or more determiners opening a phrase: 全年, 其中, 全县 …
         self._determiner_run = regex.compile(f"^(?:{_alternation(rules.object.determiners).pattern})+")
         self._adverbs = frozenset(rules.object.adverbs)
+        self._heads = frozenset(rules.object.heads)
         self._direction_words: list[tuple[str, str, str]] = sorted(
             ((w, r.value, r.id) for r in rules.direction for w in r.words), key=lambda t: -len(t[0])
         )
@@ -206,6 +207,9 @@ class Classifier:
             head = core[head_start : spans[run][0]]
             if head and head not in self._adverbs:
                 del spans[run:]
+        # 粮食种植面积, 出口总额, 签约额: a head noun after a verb makes a compound with it.
+        while spans and core[spans[-1][1] :] in self._heads:
+            spans.pop()
         noun = core[spans[-1][1] :] if spans else core
         noun = self._strip_determiners(_YEAR_HEAD.sub("", noun.strip()))
         while noun[:2] in self._adverbs or noun[:1] in self._adverbs:
@@ -325,7 +329,9 @@ class Classifier:
                 meaning.status = "target"
                 rules.append("status.target_section")
 
-            meaning.indicator = self._indicator(meaning.object)
+            # The object first; then the words before the number, which still hold a verb that
+            # belongs to the indicator's name (经济增长, 居民消费价格涨幅).
+            meaning.indicator = self._indicator(meaning.object) or self._indicator(before)
             years = _YEAR.findall(text, sentence_start, c.start)
             meaning.period = int(years[-1]) if years else heading_year
             meaning.rules = tuple(rules)

@@ -156,6 +156,7 @@ class ObjectRules(_Strict):
     verbs: list[str]
     determiners: list[str]
     comparisons: list[str]
+    heads: list[str]
     adverbs: list[str]
 
 

@@ -10,12 +10,26 @@ that hold a metric, never the whole document.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
 __all__ = ["Segmenter", "get_segmenter"]
+
+
+class _SegmenterData(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    remove: list[str]
 
 
 class Segmenter:
@@ -26,11 +40,15 @@ class Segmenter:
 
         jieba.setLogLevel(logging.WARNING)
         self._tokenizer: Any = jieba.Tokenizer()
-        self._lock = threading.Lock()
         self._tokenizer.initialize()
-        path = resources.files("extractor.data").joinpath("userdict.txt")
-        with resources.as_file(path) as p:
+        data = resources.files("extractor.data")
+        with resources.as_file(data.joinpath("userdict.txt")) as p:
             self._tokenizer.load_userdict(str(p))
+        adjustments = _SegmenterData.model_validate(
+            tomllib.loads(data.joinpath("segmenter.toml").read_text("utf-8"))
+        )
+        for word in adjustments.remove:
+            self._tokenizer.del_word(word)
 
     def words(self, text: str) -> list[str]:
         """Words of ``text`` (dictionary only, ``HMM=False``, so results never depend on a model)."""
