@@ -8,8 +8,8 @@ with the length of the document.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from bisect import bisect_left
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import regex
@@ -269,7 +269,7 @@ class Classifier:
         sentence_breaks = _break_positions(text, _SENTENCE_BREAK)
         for index, c in enumerate(cands):
             clause_start, clause_end = _around(clause_breaks, c.start, c.end, len(text))
-            sentence_start, sentence_end = _around(sentence_breaks, c.start, c.end, len(text))
+            sentence_start, _ = _around(sentence_breaks, c.start, c.end, len(text))
             same_clause = prev_end >= clause_start
             before = text[prev_end if same_clause else clause_start : c.start].strip()
             rules: list[str] = []

@@ -7,7 +7,9 @@ stays fast.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from enum import Enum
+from itertools import islice
 from pathlib import Path
 from typing import Annotated, TextIO
 
@@ -243,14 +245,17 @@ def render(
 ) -> None:
     """Write a self-contained HTML page showing each report with every extracted fact marked."""
     from .pipeline import get_extractor
-    from .readers import InputFailure, iter_inputs
+    from .readers import InputDocument, InputFailure, iter_inputs
     from .render import render_html, render_index
 
     if output is not None and out_dir is not None:
         raise typer.BadParameter("use either -o or --out-dir", param_hint="--out-dir")
-    docs = list(iter_inputs(paths, encoding=encoding))
-    if out_dir is None and len(docs) != 1:
-        raise typer.BadParameter(f"{len(docs)} documents: use --out-dir for more than one", param_hint="--out-dir")
+    docs: Iterable[InputDocument | InputFailure] = iter_inputs(paths, encoding=encoding)
+    if out_dir is None:
+        first_two = list(islice(docs, 2))  # documents stream; only a single page needs counting
+        if len(first_two) != 1:
+            raise typer.BadParameter("one page needs exactly one document: use --out-dir", param_hint="--out-dir")
+        docs = first_two
     failed = 0
     entries: list[tuple[str, str, dict[str, int]]] = []
     for doc in docs:
