@@ -640,6 +640,7 @@ def machine_info() -> dict[str, Any]:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "loadavg_start": list(os.getloadavg()),
     }
     try:
         import jieba
@@ -719,7 +720,10 @@ def render_table(res: dict[str, Any]) -> str:
     for name, sizes in res["peak_rss_detail"].items():
         for label, d in sizes.items():
             pss = d.get("pss_tree_peak_mb")
-            note = f"PSS {_num(pss, '.0f')} MB, CLI alone {d['main_peak_mb']:.0f} MB, {d['cps']:,.0f} chars/s"
+            note = (
+                f"{d['processes']} procs, PSS {_num(pss, '.0f')} MB, main process {d['main_peak_mb']:.0f} MB, "
+                f"{d['cps']:,.0f} chars/s"
+            )
             row(f"peak RSS, {label} archive, {name}", f"{d['rss_tree_peak_mb']:.0f} MB", note)
     labels_rss = list(res["peak_rss_mb"])
     big = res["peak_rss_mb"][labels_rss[-1]]
@@ -743,7 +747,11 @@ def render_table(res: dict[str, Any]) -> str:
     )
     w0 = max(len(r[0]) for r in rows)
     w1 = max(len(r[1]) for r in rows)
-    lines = [head, ""]
+    load = m.get("loadavg_start", [0.0])[0]
+    lines = [head]
+    if load > 0.5:
+        lines.append(f"warning: load average {load:.2f} at start: something else is running; figures are noisy")
+    lines.append("")
     lines += [f"{a:<{w0}}  {b:>{w1}}  {c}".rstrip() for a, b, c in rows]
     return "\n".join(lines)
 
@@ -818,6 +826,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         res.update(bench_memory(exe, archives, has_jobs, tmp, use_psutil=not args.no_psutil))
 
     res["bench_wall_s"] = time.perf_counter() - started
+    res["machine"]["loadavg_end"] = list(os.getloadavg())
     checks: dict[str, bool | None] = {}
     big_label = list(res["peak_rss_mb"])[-1]
     values = {

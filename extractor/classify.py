@@ -88,6 +88,7 @@ class Classifier:
         self._determiner_run = regex.compile(f"^(?:{_alternation(rules.object.determiners).pattern})+")
         self._adverbs = frozenset(rules.object.adverbs)
         self._heads = frozenset(rules.object.heads)
+        self._nominal_verbs = frozenset(rules.object.nominal_verbs)
         self._direction_words: list[tuple[str, str, str]] = sorted(
             ((w, r.value, r.id) for r in rules.direction for w in r.words), key=lambda t: -len(t[0])
         )
@@ -102,6 +103,7 @@ class Classifier:
         self._noun_cues = frozenset(rules.noun_cues)
         self._heading_cues = tuple(rules.heading_cues)
         self._people_cues = tuple(sorted(lex.context.bare_magnitude.people_after, key=len, reverse=True))
+        self._people_heads = _alternation(lex.context.bare_magnitude.people_heads)
         self._indicator_of = {alias: ind.id for ind in lex.indicators for alias in ind.aliases}
         self._indicator_pattern = _alternation(list(self._indicator_of))
 
@@ -200,7 +202,11 @@ class Classifier:
         # 棚户区住房改造开工.  Find the run of adjacent verbs at the end; with a noun before it
         # (not an adverb such as 已), the whole run is part of the object.
         run = len(spans)
-        while run > 0 and spans[run - 1][1] == (spans[run][0] if run < len(spans) else len(core)):
+        while (
+            run > 0
+            and spans[run - 1][1] == (spans[run][0] if run < len(spans) else len(core))
+            and core[spans[run - 1][0] : spans[run - 1][1]] in self._nominal_verbs
+        ):
             run -= 1
         if run < len(spans):
             head_start = spans[run - 1][1] if run > 0 else 0
@@ -211,6 +217,12 @@ class Classifier:
         while spans and core[spans[-1][1] :] in self._heads:
             spans.pop()
         noun = core[spans[-1][1] :] if spans else core
+        if spans and not noun.strip() and spans[-1][0] > 0:
+            # 地区生产总值连续跨越7万亿: nothing between the verb and the number, so the number is
+            # what the subject before the verb reached.
+            noun = core[spans[-2][1] if len(spans) > 1 else 0 : spans[-1][0]]
+            if noun in self._adverbs:
+                noun = ""
         noun = self._strip_determiners(_YEAR_HEAD.sub("", noun.strip()))
         while noun[:2] in self._adverbs or noun[:1] in self._adverbs:
             noun = noun[2:] if noun[:2] in self._adverbs else noun[1:]
@@ -302,6 +314,11 @@ class Classifier:
                 rules.append("object.conjoined")
             elif c.rule == "bare.people_after":
                 obj = _ends_with_prefix(text, c.end, self._people_cues)
+                rules.append("object.cue")
+            elif c.rule == "bare.people_phrase":
+                # 1亿左右农业转移人口: the phrase up to the word that names the people.
+                head = self._people_heads.search(text, c.end, clause_end)
+                obj = text[c.end : head.end()] if head is not None else None
                 rules.append("object.cue")
             elif (
                 c.kind in _AFTER_KINDS and c.unit is not None and c.unit.surface not in ("人", "万人", "人次")

@@ -131,6 +131,7 @@ class TrapSpec(_Strict):
 
 class _BareMagnitude(_Strict):
     people_after: list[str]
+    people_heads: list[str]
     people_before: list[str]
     money_before: list[str]
     money_after: list[str]
@@ -156,6 +157,7 @@ class ObjectRules(_Strict):
     verbs: list[str]
     determiners: list[str]
     comparisons: list[str]
+    nominal_verbs: list[str]
     heads: list[str]
     adverbs: list[str]
 

@@ -41,6 +41,7 @@ _CHINESE_DIGIT_VALUES = {
 _CLAUSE_END = frozenset("，,。；;！？!?：:\n、（）()")
 _HUNDRED = Decimal(100)
 _HAN = regex.compile(r"\p{Han}")
+_LIST_JOINERS = frozenset({"、", "和", "及", "与", "，"})
 
 
 def _scale_magnitude(unit: UnitSpec) -> Decimal:
@@ -167,6 +168,7 @@ class QuantityFinder:
         cues = lex.context.bare_magnitude
         self._people_after = tuple(cues.people_after)
         self._people_before = tuple(cues.people_before)
+        self._people_heads = regex.compile(_alternation(cues.people_heads))
         self._money_before = tuple(cues.money_before)
         self._money_after = tuple(cues.money_after)
         self._unit_yuan = lex.units["元"]
@@ -294,11 +296,14 @@ class QuantityFinder:
 
     def _bare_unit(self, text: str, start: int, end: int) -> tuple[UnitSpec, str] | None:
         """Unit implied by the clause for a number with a magnitude but no unit."""
-        after = text[end : end + 8]
+        after = text[end : end + 10]
         if after.startswith(self._people_after):
             return self._unit_person, "bare.people_after"
         if after.startswith(self._money_after):
             return self._unit_yuan, "bare.money_after"
+        phrase = after[: next((i for i, ch in enumerate(after) if ch in _CLAUSE_END), len(after))]
+        if self._people_heads.search(phrase):
+            return self._unit_person, "bare.people_phrase"
         before = self._clause_before(text, start)
         if any(cue in before for cue in self._money_before):
             return self._unit_yuan, "bare.money_before"
@@ -328,6 +333,17 @@ class QuantityFinder:
             else:
                 if cand.unit is None:
                     bare = self._bare_unit(text, cand.start, cand.end) if cand.rule == "bare" else None
+                    last = found[-1] if found else None
+                    if (
+                        bare is None
+                        and cand.rule == "bare"
+                        and last is not None
+                        and last.unit is not None
+                        and last.unit_surface is None
+                        and text[last.end : cand.start] in _LIST_JOINERS
+                    ):
+                        # 跨越7万亿、8万亿: a bound listed after one whose unit the clause implied.
+                        bare = (last.unit, "bare.listed")
                     if bare is None:
                         rejected.append(Rejection(cand.start, cand.end, "trap.no_unit"))
                         continue

@@ -1,0 +1,83 @@
+"""``benchmarks/bench.py --quick`` runs end to end and writes every figure (no timing assertions)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+POSITIVE = [
+    "extract_cps",
+    "jieba_cps",
+    "jieba_nohmm_cps",
+    "extract_cache_kept_cps",
+    "extract_vs_jieba",
+    "extract_vs_jieba_nohmm",
+    "cli_jobs1_cps",
+    "cli_jobs2_cps",
+    "jobs2_vs_jobs1",
+    "help_s",
+    "import_first_extract_s",
+    "bench_wall_s",
+]
+STAGES = [
+    "decode",
+    "normalize",
+    "numbers",
+    "classify_incl_segmentation",
+    "segmentation",
+    "structure",
+    "records",
+    "serialise",
+    "extract_total",
+]
+
+
+def _positive(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+
+
+def test_bench_quick_writes_every_figure(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "bench.py"),
+            "--quick",
+            "--corpus-kb",
+            "16",
+            "--files",
+            "4",
+            "--archive-mb",
+            "1",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "extract / jieba" in proc.stdout
+    res = json.loads(out.read_text(encoding="utf-8"))
+
+    for key in POSITIVE:
+        assert _positive(res.get(key)), (key, res.get(key))
+    for key in STAGES:
+        assert _positive(res["stages_s"].get(key)), (key, res["stages_s"].get(key))
+
+    assert len(res["peak_rss_mb"]) == 2  # two archive sizes
+    assert all(_positive(v) for v in res["peak_rss_mb"].values()), res["peak_rss_mb"]
+    for jobs in ("jobs1", "jobs2"):
+        sizes = res["peak_rss_detail"][jobs]
+        assert len(sizes) == 2
+        for d in sizes.values():
+            assert _positive(d["rss_tree_peak_mb"]) and _positive(d["seconds"]) and _positive(d["cps"])
+
+    machine = res["machine"]
+    assert _positive(machine["nproc"]) and machine["cpu_model"] and machine["python"]
+    assert res["corpus"]["bytes"] >= 16 * 1024
