@@ -27,6 +27,7 @@ runs.  Timing figures from ``--quick`` mean nothing.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import gc
 import json
@@ -34,6 +35,7 @@ import os
 import platform
 import random
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -54,7 +56,7 @@ SEED = 20240501
 MEMBER_BYTES = 200_000  # size of one archive member
 SAMPLE_INTERVAL = 0.05  # seconds between RSS samples
 
-TARGETS = {
+TARGETS: dict[str, tuple[str, Callable[[float], bool]]] = {
     "extract_vs_jieba": ("≥ 1.5×", lambda v: v >= 1.5),
     "jobs2_vs_jobs1": ("≥ 1.7×", lambda v: v >= 1.7),
     "peak_rss_large_mb": ("≤ 300 MB", lambda v: v <= 300),
@@ -265,9 +267,7 @@ def stage_times(reps: list[list[str]], results: list[Any]) -> dict[str, float | 
                 continue
             try:
                 targets = [
-                    (s.start, s.end)
-                    for s in structure.sections
-                    if ex.classifier.heading_is_target(s.heading)
+                    (s.start, s.end) for s in structure.sections if ex.classifier.heading_is_target(s.heading)
                 ]
 
                 def section_info(pos: int, norm: Any = norm, targets: Any = targets) -> tuple[bool, None]:
@@ -426,7 +426,7 @@ class TreeSampler(threading.Thread):
         self.psutil: Any = None
         if use_psutil:
             try:
-                import psutil
+                import psutil  # type: ignore[import-untyped,unused-ignore]
 
                 self.psutil = psutil
             except ImportError:
@@ -523,11 +523,9 @@ def run_cli(args: list[str], *, measure_memory: bool = False, use_psutil: bool =
                 method=sampler.method,
             )
             if time_bin:
-                try:
-                    # wait4's ru_maxrss: the largest single process of the tree, exact
+                # wait4's ru_maxrss: the largest single process of the tree, exact
+                with contextlib.suppress(OSError, ValueError, IndexError):
                     out["largest_process_maxrss_mb_time"] = int(time_path.read_text().split()[-1]) / 1024
-                except (OSError, ValueError, IndexError):
-                    pass
         return out
 
 
@@ -668,6 +666,22 @@ def machine_info() -> dict[str, Any]:
     return info
 
 
+def cpu_seconds() -> tuple[float | None, float]:
+    """(busy CPU seconds of the whole machine, CPU seconds of this process and its children)."""
+    ours = sum(
+        getattr(resource.getrusage(who), f)
+        for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+        for f in ("ru_utime", "ru_stime")
+    )
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except (OSError, ValueError, IndexError):
+        return None, ours
+    # user nice system idle iowait irq softirq steal (guest time is already in user)
+    busy = sum(fields[:8]) - fields[3] - fields[4]
+    return busy / os.sysconf("SC_CLK_TCK"), ours
+
+
 def _num(v: float | None, fmt: str) -> str:
     return "n/a" if v is None else format(v, fmt)
 
@@ -686,14 +700,24 @@ def render_table(res: dict[str, Any]) -> str:
             return f"target {target}: not available"
         return f"target {target}: {'PASS' if ok(value) else 'FAIL'}"
 
-    row("corpus", f"{c['bytes'] / MiB:.2f} MiB", f"{c['chars']:,} chars, {c['documents']} docs, {c['sources']}")
+    row(
+        "corpus",
+        f"{c['bytes'] / MiB:.2f} MiB",
+        f"{c['chars']:,} chars, {c['documents']} docs, {c['sources']}",
+    )
     row("rounds", str(res["rounds"]), "contenders interleaved; medians")
     row("extract", f"{res['extract_cps']:,.0f} chars/s", "segmentation cache cleared per repetition")
     row("jieba.lcut (HMM=True)", f"{res['jieba_cps']:,.0f} chars/s", "own jieba.Tokenizer, default call")
     row("jieba.lcut (HMM=False)", f"{res['jieba_nohmm_cps']:,.0f} chars/s", "")
-    row("extract / jieba (HMM=True)", f"{res['extract_vs_jieba']:.2f}×", check("extract_vs_jieba", res["extract_vs_jieba"]))
+    row(
+        "extract / jieba (HMM=True)",
+        f"{res['extract_vs_jieba']:.2f}×",
+        check("extract_vs_jieba", res["extract_vs_jieba"]),
+    )
     row("extract / jieba (HMM=False)", f"{res['extract_vs_jieba_nohmm']:.2f}×", "for information")
-    row("extract, cache kept", f"{res['extract_cache_kept_cps']:,.0f} chars/s", "cache not cleared: flattered")
+    row(
+        "extract, cache kept", f"{res['extract_cache_kept_cps']:,.0f} chars/s", "cache not cleared: flattered"
+    )
     st = res["stages_s"]
     total = st["extract_total"]
     labels = [
@@ -709,19 +733,32 @@ def render_table(res: dict[str, Any]) -> str:
     ]
     for key, label in labels:
         v = st.get(key)
-        share = "" if v is None or key in ("decode", "serialise", "extract_total") else f"{100 * v / total:.0f}% of extract"
+        share = (
+            ""
+            if v is None or key in ("decode", "serialise", "extract_total")
+            else f"{100 * v / total:.0f}% of extract"
+        )
         row(f"stage: {label}", f"{_num(v, '.3f')} s", share)
     if res.get("cli_jobs1_cps") is None:
         row("CLI --jobs 1 / --jobs 2", "n/a", "not available: the CLI has no --jobs")
     else:
-        row("CLI --jobs 1", f"{res['cli_jobs1_cps']:,.0f} chars/s", f"folder of {res['cli_files']} files, wall time")
+        row(
+            "CLI --jobs 1",
+            f"{res['cli_jobs1_cps']:,.0f} chars/s",
+            f"folder of {res['cli_files']} files, wall time",
+        )
         row("CLI --jobs 2", f"{res['cli_jobs2_cps']:,.0f} chars/s", "")
-        row("CLI jobs 2 / jobs 1", f"{res['jobs2_vs_jobs1']:.2f}×", check("jobs2_vs_jobs1", res["jobs2_vs_jobs1"]))
+        row(
+            "CLI jobs 2 / jobs 1",
+            f"{res['jobs2_vs_jobs1']:.2f}×",
+            check("jobs2_vs_jobs1", res["jobs2_vs_jobs1"]),
+        )
     for name, sizes in res["peak_rss_detail"].items():
         for label, d in sizes.items():
             pss = d.get("pss_tree_peak_mb")
             note = (
-                f"{d['processes']} procs, PSS {_num(pss, '.0f')} MB, main process {d['main_peak_mb']:.0f} MB, "
+                f"{d['processes']} procs, PSS {_num(pss, '.0f')} MB, "
+                f"main process {d['main_peak_mb']:.0f} MB, "
                 f"{d['cps']:,.0f} chars/s"
             )
             row(f"peak RSS, {label} archive, {name}", f"{d['rss_tree_peak_mb']:.0f} MB", note)
@@ -750,7 +787,9 @@ def render_table(res: dict[str, Any]) -> str:
     load = m.get("loadavg_start", [0.0])[0]
     lines = [head]
     if load > 0.5:
-        lines.append(f"warning: load average {load:.2f} at start: something else is running; figures are noisy")
+        lines.append(
+            f"warning: load average {load:.2f} at start: something else is running; figures are noisy"
+        )
     lines.append("")
     lines += [f"{a:<{w0}}  {b:>{w1}}  {c}".rstrip() for a, b, c in rows]
     return "\n".join(lines)
@@ -768,8 +807,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--rounds", type=int, help="interleaved rounds (default 3; 1 with --quick)")
     ap.add_argument("--corpus-kb", type=int, help="least corpus size in KiB (default 2048; 256 with --quick)")
     ap.add_argument("--files", type=int, help="files in the CLI folder (default 200; 20 with --quick)")
-    ap.add_argument("--archive-mb", type=float, help="large archive in MB; the small one is half (default 200)")
-    ap.add_argument("--no-psutil", action="store_true", help="sample memory from /proc even if psutil is there")
+    ap.add_argument(
+        "--archive-mb", type=float, help="large archive in MB; the small one is half (default 200)"
+    )
+    ap.add_argument(
+        "--no-psutil", action="store_true", help="sample memory from /proc even if psutil is there"
+    )
     args = ap.parse_args(argv)
     q = args.quick
     args.rounds = args.rounds or (1 if q else 3)
@@ -783,6 +826,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     args = parse_args(argv)
     started = time.perf_counter()
+    busy0, ours0 = cpu_seconds()
     base = base_documents()
     reps = build_corpus(base, args.corpus_kb * 1024)
     dirs_used = sorted({name.rsplit("/", 1)[0] for name, _ in base})
@@ -817,7 +861,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         res.update(bench_cli_throughput(exe, folder, chars, args.rounds, has_jobs, tmp))
         shutil.rmtree(folder)
 
-        print(f"archives: {args.archive_mb:g} MB and {args.archive_mb / 2:g} MB …", file=sys.stderr, flush=True)
+        print(
+            f"archives: {args.archive_mb:g} MB and {args.archive_mb / 2:g} MB …", file=sys.stderr, flush=True
+        )
         large_bytes = int(args.archive_mb * 1_000_000)
         archives = write_archives(base, tmp / "large.zip", tmp / "small.zip", large_bytes)
         archives["large"]["target_mb"] = args.archive_mb
@@ -827,6 +873,11 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
 
     res["bench_wall_s"] = time.perf_counter() - started
     res["machine"]["loadavg_end"] = list(os.getloadavg())
+    busy1, ours1 = cpu_seconds()
+    if busy0 is not None and busy1 is not None:
+        other = max(0.0, (busy1 - busy0) - (ours1 - ours0))
+        res["machine"]["other_cpu_s"] = other
+        res["machine"]["other_cpu_share"] = other / (res["bench_wall_s"] * (os.cpu_count() or 1))
     checks: dict[str, bool | None] = {}
     big_label = list(res["peak_rss_mb"])[-1]
     values = {

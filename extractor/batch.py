@@ -137,14 +137,20 @@ class _Deadline:
     """Interrupt the block with :class:`DocumentTimeout` after ``seconds``.
 
     In the main thread of a Unix process (``--jobs 1`` and the worker processes) a ``SIGALRM``
-    interval timer; the ``regex`` module checks for signals while it matches, so this also stops
-    a runaway pattern.  Elsewhere (a Dask worker thread) a timer thread raises the exception in
-    the working thread, which takes effect at its next Python bytecode: Python code is stopped,
-    a single long call into C code is not.
+    timer; the ``regex`` module checks for signals while it matches, so this also stops a
+    runaway pattern.  A timer the caller had set is kept: its signal goes to the caller's handler
+    when it is due, and it is set again afterwards.  Elsewhere (a Dask worker thread) a timer
+    thread raises the exception in the working thread, where it takes effect at the next Python
+    bytecode: Python code is stopped, a single long call into C code is not.
     """
+
+    #: A timer may fire this much before the clock says it is due (they are different clocks).
+    _SLACK = 1e-3
 
     def __init__(self, seconds: float) -> None:
         self._seconds = seconds
+        self._deadline = 0.0
+        self._outer: tuple[float, float] | None = None  # the caller's timer: (due, interval)
         self._armed = False
         self._fired = False
         self._lock = threading.Lock()
@@ -155,9 +161,29 @@ class _Deadline:
             hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
         )
 
+    def _arm(self) -> None:
+        """Set the timer for what comes first: this block's deadline or the caller's timer."""
+        due = self._deadline if self._outer is None else min(self._deadline, self._outer[0])
+        signal.setitimer(signal.ITIMER_REAL, max(due - time.monotonic(), 1e-6))
+
     def _on_alarm(self, signum: int, frame: FrameType | None) -> None:
-        if self._armed:  # a signal that arrives after the block ended does nothing
+        if not self._armed:  # a signal that arrives as the block ends does nothing
+            return
+        now = time.monotonic()
+        if self._outer is not None and now >= self._outer[0] - self._SLACK:
+            # The caller's timer: hand the signal on, then wait for ours again.
+            due, interval = self._outer
+            self._outer = (due + interval, interval) if interval > 0 else None
+            self._arm()
+            if callable(self._previous):
+                self._previous(signum, frame)
+            elif self._previous == signal.SIG_DFL:  # the default action ends the process
+                signal.signal(signal.SIGALRM, signal.SIG_DFL)
+                signal.raise_signal(signal.SIGALRM)
+        elif now >= self._deadline - self._SLACK:
             raise DocumentTimeout
+        else:
+            self._arm()
 
     def _interrupt(self) -> None:
         with self._lock:
@@ -168,8 +194,12 @@ class _Deadline:
     def __enter__(self) -> None:
         self._armed = True
         if self._use_signal:
+            now = time.monotonic()
+            self._deadline = now + self._seconds
+            remaining, interval = signal.getitimer(signal.ITIMER_REAL)
+            self._outer = (now + remaining, interval) if remaining > 0 else None
             self._previous = signal.signal(signal.SIGALRM, self._on_alarm)
-            signal.setitimer(signal.ITIMER_REAL, self._seconds)
+            self._arm()
         else:
             self._timer = threading.Timer(self._seconds, self._interrupt)
             self._timer.daemon = True
@@ -183,9 +213,13 @@ class _Deadline:
             if self._fired:  # raised in this thread but maybe not delivered yet: cancel it
                 _set_async_exc(self._thread_id, None)
         if self._use_signal:
-            # Stop the timer before restoring the old handler, so no SIGALRM can reach it.
+            # Stop the timer before restoring the old handler, so no SIGALRM of ours reaches it.
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self._previous)
+            if self._previous is not None:  # None: a handler not set from Python, cannot restore
+                signal.signal(signal.SIGALRM, self._previous)
+            if self._outer is not None:  # give the caller its timer back
+                due, interval = self._outer
+                signal.setitimer(signal.ITIMER_REAL, max(due - time.monotonic(), 1e-6), interval)
         elif self._timer is not None:
             self._timer.cancel()
 
@@ -228,6 +262,7 @@ def process_input(
         return _error(item.source, item.error, item.message)
     if timeout is None or timeout <= 0:
         return _extract(item, with_text)
+    warm_up()  # loading jieba is not the document's time, and must not be cut off half-way
     try:
         with _Deadline(timeout):
             return _extract(item, with_text)
@@ -239,11 +274,17 @@ def process_input(
         )
 
 
+_warm = False
+
+
 def warm_up() -> None:
     """Build this process's extractor and load jieba's dictionary (about a second, once)."""
-    from .pipeline import get_extractor
+    global _warm
+    if not _warm:
+        from .pipeline import get_extractor
 
-    get_extractor().extract("全年完成投资1亿元，增长5%。", "<warm-up>")
+        get_extractor().extract("全年完成投资1亿元，增长5%。", "<warm-up>")
+        _warm = True
 
 
 def default_jobs() -> int:

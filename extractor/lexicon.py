@@ -11,7 +11,8 @@ import sys
 from decimal import Decimal
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from pathlib import Path
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -33,8 +34,10 @@ __all__ = [
     "QualifierSpec",
     "RuleSpec",
     "StatusRule",
+    "StrictModel",
     "TrapSpec",
     "UnitSpec",
+    "load_data",
     "load_lexicon",
 ]
 
@@ -59,8 +62,13 @@ class LexiconError(Exception):
     """A data file is missing, malformed or inconsistent."""
 
 
-class _Strict(BaseModel):
+class StrictModel(BaseModel):
+    """Base of every data-file model: unknown keys are errors, values are frozen."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+_Strict = StrictModel
 
 
 class UnitSpec(_Strict):
@@ -223,20 +231,29 @@ class Lexicon(_Strict):
         return out
 
 
-def _read(name: str) -> dict[str, Any]:
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_data(name: str | Path, model: type[M]) -> M:
+    """Read a TOML data file and validate it with ``model``.
+
+    ``name`` is a file in ``extractor/data`` (``"units.toml"``) or a path.  A missing file,
+    invalid TOML (including a duplicate key) or a schema mismatch raises :class:`LexiconError`
+    naming the file.
+    """
     try:
-        raw = resources.files("extractor.data").joinpath(name).read_bytes()
+        if isinstance(name, Path):
+            raw = name.read_bytes()
+        else:
+            raw = resources.files("extractor.data").joinpath(name).read_bytes()
     except FileNotFoundError as exc:
-        raise LexiconError(f"data file {name} is missing from the package") from exc
+        raise LexiconError(f"data file {name} is missing") from exc
     try:
-        return tomllib.loads(raw.decode("utf-8"))
+        data = tomllib.loads(raw.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise LexiconError(f"data file {name} is not valid TOML: {exc}") from exc
-
-
-def _validate(model: type[_Strict], name: str) -> Any:
     try:
-        return model.model_validate(_read(name))
+        return model.model_validate(data)
     except ValidationError as exc:
         raise LexiconError(f"data file {name} does not match its schema:\n{exc}") from exc
 
@@ -244,13 +261,13 @@ def _validate(model: type[_Strict], name: str) -> Any:
 @cache
 def load_lexicon() -> Lexicon:
     """Load and validate every data file (once per process)."""
-    units_file: _UnitsFile = _validate(_UnitsFile, "units.toml")
+    units_file = load_data("units.toml", _UnitsFile)
     return Lexicon(
         units={u.surface: u for u in units_file.units},
-        numerals=_validate(NumeralSpec, "numerals.toml"),
-        qualifiers=_validate(QualifierSpec, "qualifiers.toml"),
-        traps=_validate(TrapSpec, "traps.toml"),
-        context=_validate(ContextCues, "context.toml"),
-        rules=_validate(RuleSpec, "rules.toml"),
-        indicators=_validate(_IndicatorsFile, "indicators.toml").indicator,
+        numerals=load_data("numerals.toml", NumeralSpec),
+        qualifiers=load_data("qualifiers.toml", QualifierSpec),
+        traps=load_data("traps.toml", TrapSpec),
+        context=load_data("context.toml", ContextCues),
+        rules=load_data("rules.toml", RuleSpec),
+        indicators=load_data("indicators.toml", _IndicatorsFile).indicator,
     )

@@ -9,24 +9,17 @@ The vocabulary is in ``data/metadata.toml``.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import regex
-from pydantic import BaseModel, ConfigDict
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from .lexicon import StrictModel, load_data
 
 __all__ = ["Metadata", "read_metadata"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+_Strict = StrictModel
 
 
 class _Genre(_Strict):
@@ -64,8 +57,7 @@ _YEAR = regex.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年")
 
 @cache
 def _vocabulary() -> tuple[_MetadataVocabulary, regex.Pattern[str], dict[str, str]]:
-    raw = resources.files("extractor.data").joinpath("metadata.toml").read_bytes().decode("utf-8")
-    vocab = _MetadataVocabulary.model_validate(tomllib.loads(raw))
+    vocab = load_data("metadata.toml", _MetadataVocabulary)
     reg = vocab.region
     levels: dict[str, str] = {}
     for level, suffixes in (

@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -173,46 +173,13 @@ class Extractor:
         return Extraction(source, text, records, document, rejections)
 
     def _structure_records(self, text: str, source: str | None, structure: Structure) -> Iterator[BaseModel]:
+        # The structure layer's spans carry exactly the record fields but the text and source.
         for s in structure.sections:
-            yield Section(
-                source=source,
-                start=s.start,
-                end=s.end,
-                text=text[s.start : s.end],
-                id=s.id,
-                level=s.level,
-                index=s.index,
-                marker=s.marker,
-                heading=s.heading,
-                theme=s.theme,
-                action=s.action,
-                parent_id=s.parent_id,
-            )
+            yield Section(source=source, text=text[s.start : s.end], **asdict(s))
         for i in structure.items:
-            yield FocusItem(
-                source=source,
-                start=i.start,
-                end=i.end,
-                text=text[i.start : i.end],
-                id=i.id,
-                level=i.level,
-                ordinal=i.ordinal,
-                marker=i.marker,
-                topic=i.topic,
-                slogan=i.slogan,
-                section_id=i.section_id,
-            )
+            yield FocusItem(source=source, text=text[i.start : i.end], **asdict(i))
         for c in structure.checks:
-            yield Check(
-                source=source,
-                start=c.start,
-                end=c.end,
-                text=text[c.start : c.end],
-                what=c.what,
-                declared=c.declared,
-                found=c.found,
-                ok=c.ok,
-            )
+            yield Check(source=source, **asdict(c))
 
     def _metric(
         self,

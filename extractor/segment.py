@@ -10,25 +10,17 @@ that hold a metric, never the whole document.
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from .lexicon import StrictModel, load_data
 
 __all__ = ["Segmenter", "get_segmenter"]
 
 
-class _SegmenterData(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class _SegmenterData(StrictModel):
     remove: list[str]
 
 
@@ -44,9 +36,7 @@ class Segmenter:
         data = resources.files("extractor.data")
         with resources.as_file(data.joinpath("userdict.txt")) as p:
             self._tokenizer.load_userdict(str(p))
-        adjustments = _SegmenterData.model_validate(
-            tomllib.loads(data.joinpath("segmenter.toml").read_text("utf-8"))
-        )
+        adjustments = load_data("segmenter.toml", _SegmenterData)
         for word in adjustments.remove:
             self._tokenizer.del_word(word)
 

@@ -28,7 +28,6 @@ Offsets are code-point indices into the text as given.
 
 from __future__ import annotations
 
-import sys
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -37,12 +36,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised only on 3.10
-    import tomli as tomllib
+from .lexicon import StrictModel, load_data
 
 __all__ = [
     "DeclaredCount",
@@ -54,16 +50,12 @@ __all__ = [
     "load_vocabulary",
 ]
 
-_DATA_FILE = Path(__file__).resolve().parent / "data" / "structure.toml"
-
-
 # --------------------------------------------------------------------------------------------
 # Vocabulary (extractor/data/structure.toml)
 # --------------------------------------------------------------------------------------------
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+_Strict = StrictModel
 
 
 class _Numerals(_Strict):
@@ -156,10 +148,7 @@ class StructureVocabulary(_Strict):
 @cache
 def load_vocabulary(path: str | None = None) -> StructureVocabulary:
     """Read and validate the structure vocabulary (once per process and path)."""
-    source = Path(path) if path is not None else _DATA_FILE
-    with source.open("rb") as fh:
-        raw: dict[str, Any] = tomllib.load(fh)
-    return StructureVocabulary.model_validate(raw)
+    return load_data(Path(path) if path is not None else "structure.toml", StructureVocabulary)
 
 
 # --------------------------------------------------------------------------------------------

@@ -388,6 +388,30 @@ def test_a_document_within_its_time_limit_is_not_disturbed() -> None:
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
+class _CallerAlarm(Exception):
+    pass
+
+
+def test_a_timer_the_caller_set_still_fires_during_an_extraction(monkeypatch: pytest.MonkeyPatch) -> None:
+    def on_alarm(signum: int, frame: object) -> None:
+        raise _CallerAlarm
+
+    monkeypatch.setattr(Extractor, "extract", _slow_on("slow", "sleep"))
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        with pytest.raises(_CallerAlarm):  # the caller's 0.3 s, not the document's 20 s
+            process_input(InputDocument("slow.txt", "增长5%。", "utf-8", "txt", 10), timeout=20)
+        signal.setitimer(signal.ITIMER_REAL, 30)
+        process_input(InputDocument("a.txt", report_text(1), "utf-8", "txt", 10), timeout=20)
+        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 25 < remaining <= 30  # given back
+        assert signal.getsignal(signal.SIGALRM) is on_alarm
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 @needs_fork
 def test_a_worker_that_dies_costs_only_its_document(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     paths = _three_reports(tmp_path)

@@ -28,12 +28,14 @@ STAGES = [
     "normalize",
     "numbers",
     "classify_incl_segmentation",
-    "segmentation",
+    "classify_warm_cache",
     "structure",
-    "records",
     "serialise",
     "extract_total",
 ]
+# Differences of two timings (cold − warm, total − stages): present, but on a busy machine a
+# tiny corpus can make them come out at or below zero, so only their presence is checked.
+DERIVED_STAGES = ["segmentation", "records"]
 
 
 def _positive(value: object) -> bool:
@@ -69,6 +71,8 @@ def test_bench_quick_writes_every_figure(tmp_path: Path) -> None:
         assert _positive(res.get(key)), (key, res.get(key))
     for key in STAGES:
         assert _positive(res["stages_s"].get(key)), (key, res["stages_s"].get(key))
+    for key in DERIVED_STAGES:
+        assert isinstance(res["stages_s"].get(key), float), (key, res["stages_s"].get(key))
 
     assert len(res["peak_rss_mb"]) == 2  # two archive sizes
     assert all(_positive(v) for v in res["peak_rss_mb"].values()), res["peak_rss_mb"]
