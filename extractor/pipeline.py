@@ -175,11 +175,11 @@ class Extractor:
     def _structure_records(self, text: str, source: str | None, structure: Structure) -> Iterator[BaseModel]:
         # The structure layer's spans carry exactly the record fields but the text and source.
         for s in structure.sections:
-            yield Section(source=source, text=text[s.start : s.end], **asdict(s))
+            yield Section.model_construct(source=source, text=text[s.start : s.end], **asdict(s))
         for i in structure.items:
-            yield FocusItem(source=source, text=text[i.start : i.end], **asdict(i))
+            yield FocusItem.model_construct(source=source, text=text[i.start : i.end], **asdict(i))
         for c in structure.checks:
-            yield Check(source=source, **asdict(c))
+            yield Check.model_construct(source=source, **asdict(c))
 
     def _metric(
         self,
@@ -198,7 +198,9 @@ class Extractor:
             )
         section_id, item_id = structure.locate(start)
         cls = _METRIC_CLASSES.get(cand.kind, Measure)
-        return cls(
+        # The values come from checked data files and rules: build without re-validating (the
+        # hot loop); tests validate every kind of output line against the models and the schema.
+        return cls.model_construct(
             source=source,
             start=start,
             end=end,
