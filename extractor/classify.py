@@ -189,10 +189,17 @@ class Classifier:
         spans = self._verb_spans(after) if after else []
         if spans:
             after = after[: spans[0][0]]
+        after = after.split("的", 1)[0]  # 9个专班的工作构架: the count is of 专班
+        if after in self._adverbs:
+            return None
         after = self._strip_links(after.strip()).strip().strip("的")
         if len(after) > 2 and after.endswith("中"):
             after = after[:-1]  # 7种主要工业产品中，有3种…: a postposition
         return after or None
+
+    def _is_head(self, noun: str) -> bool:
+        """Does ``noun`` finish a compound with the verb before it (面积, 收集率, 签约额)?"""
+        return noun in self._heads or (len(noun) <= 3 and noun[-1:] in self._heads)
 
     def _object_before(self, core: str) -> str | None:
         """The noun phrase that ends the text before a number: 解决问题270个 → 问题."""
@@ -214,7 +221,7 @@ class Classifier:
             if head and head not in self._adverbs:
                 del spans[run:]
         # 粮食种植面积, 出口总额, 签约额: a head noun after a verb makes a compound with it.
-        while spans and core[spans[-1][1] :] in self._heads:
+        while spans and self._is_head(core[spans[-1][1] :]):
             spans.pop()
         noun = core[spans[-1][1] :] if spans else core
         if spans and not noun.strip() and spans[-1][0] > 0:

@@ -65,7 +65,9 @@ def extract(
         bool, typer.Option("--strict", help="Exit with status 1 when any input failed.")
     ] = False,
     max_bytes: Annotated[int, typer.Option(min=1, help="Largest document in bytes.")] = 50 * 2**20,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line on stderr.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No summary line (nor, unless --progress, a bar) on stderr.")
+    ] = False,
     jobs: Annotated[
         int | None,
         typer.Option(
@@ -194,7 +196,8 @@ def extract(
             out_stream = sys.stdout
         writer = make_writer(fmt.value, out_stream, str(output) if output is not None else None)
         stack.callback(writer.close)
-        bar = stack.enter_context(Progress(progress if progress is not None else sys.stderr.isatty()))
+        show = progress if progress is not None else sys.stderr.isatty() and not quiet
+        bar = stack.enter_context(Progress(show))
         for doc in runner.run(items):
             for record in doc.records:
                 writer.write(record)

@@ -10,8 +10,8 @@ extra gives :class:`DaskUnavailableError` with the install command.
   streamed to the cluster in batches (a bag each, a bounded number in flight), and the outputs
   come back in input order.
 
-Every worker needs this package installed (same version) and does its own reading of nothing:
-the documents' text travels with the tasks, so the workers need no access to the input files.
+Every worker needs this package installed (the same version) but no access to the input files:
+they are read where the bag is built, and each document's text travels with its task.
 """
 
 from __future__ import annotations
@@ -170,8 +170,9 @@ class DaskEngine:
             self._cluster = None
 
     def _workers(self) -> int:
-        workers = self._client.scheduler_info().get("workers", {})
-        return max(1, len(workers))
+        """Threads on the cluster now (``scheduler_info`` lists only the first few workers)."""
+        threads: dict[str, int] = self._client.nthreads()
+        return max(1, sum(threads.values()))
 
     def run(self, items: Iterable[InputItem]) -> Iterator[DocumentOutput]:
         """One output per input, in input order."""
