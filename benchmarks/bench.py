@@ -784,11 +784,12 @@ def render_table(res: dict[str, Any]) -> str:
     )
     w0 = max(len(r[0]) for r in rows)
     w1 = max(len(r[1]) for r in rows)
-    load = m.get("loadavg_start", [0.0])[0]
     lines = [head]
-    if load > 0.5:
+    other = m.get("other_cpu_share")
+    if other is not None:
         lines.append(
-            f"warning: load average {load:.2f} at start: something else is running; figures are noisy"
+            f"other processes used {100 * other:.0f}% of the machine's CPU during the run"
+            + (": figures are noisy" if other > 0.05 else "")
         )
     lines.append("")
     lines += [f"{a:<{w0}}  {b:>{w1}}  {c}".rstrip() for a, b, c in rows]
@@ -810,6 +811,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ap.add_argument(
         "--archive-mb", type=float, help="large archive in MB; the small one is half (default 200)"
     )
+    ap.add_argument("--show", type=Path, metavar="RESULTS", help="print the table of a results file and exit")
     ap.add_argument(
         "--no-psutil", action="store_true", help="sample memory from /proc even if psutil is there"
     )
@@ -825,6 +827,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     args = parse_args(argv)
+    if args.show is not None:
+        shown: dict[str, Any] = json.loads(args.show.read_text(encoding="utf-8"))
+        print(render_table(shown))
+        return shown
     started = time.perf_counter()
     busy0, ours0 = cpu_seconds()
     base = base_documents()

@@ -257,7 +257,9 @@ def render(
     if out_dir is None:
         first_two = list(islice(docs, 2))  # documents stream; only a single page needs counting
         if len(first_two) != 1:
-            raise typer.BadParameter("one page needs exactly one document: use --out-dir", param_hint="--out-dir")
+            raise typer.BadParameter(
+                "one page needs exactly one document: use --out-dir", param_hint="--out-dir"
+            )
         docs = first_two
     failed = 0
     entries: list[tuple[str, str, dict[str, int]]] = []

@@ -137,6 +137,14 @@ class QuantityFinder:
             rf")"
         )
         self._per_words = {w: lex.units[u] for w, u in num.per_words.items()}
+        # Characters that can follow a numeral in a quantity: a unit, a magnitude, an infix
+        # qualifier, a range separator, or the last character of a longer numeral (千 of 千瓦).
+        self._tail_starts = frozenset(
+            {u[0] for u in lex.units}
+            | {mag[0] for mag in num.magnitudes}
+            | {mk[0] for mk in lex.qualifiers.infix.get("more_than", [])}
+            | {sep[0] for sep in num.range_separators}
+        )
         self._bare_values = {k: Decimal(v) for k, v in num.bare_magnitudes.items()}
         self._pairs = {p: (parse_number(p[0]), parse_number(p[1])) for p in num.approximate_pairs}
         self._units = lex.units
@@ -174,6 +182,15 @@ class QuantityFinder:
         self._unit_yuan = lex.units["元"]
         self._unit_person = lex.units["人"]
         self._unit_percent = lex.units["%"]
+
+    def _may_be_quantity(self, text: str, m: regex.Match[str]) -> bool:
+        """Cheap test before the full reading: what follows the numeral can start a quantity.
+
+        Most numerals in a report are not quantities (一是, 进一步, 统一); this skips them with one
+        set look-up.  A numeral holding 万/亿 may be a bare magnitude, so it always goes on.
+        """
+        nxt = text[m.end() : m.end() + 1]
+        return nxt in self._tail_starts or any(ch in "万亿" for ch in m.group(0))
 
     # ------------------------------------------------------------------ reading forward
     def _unit_at(self, text: str, pos: int) -> UnitSpec | None:
@@ -322,6 +339,11 @@ class QuantityFinder:
             m = self._number.search(text, pos)
             if m is None:
                 break
+            if (m.group("ar") is not None or m.group("ch") is not None) and not self._may_be_quantity(
+                text, m
+            ):
+                pos = m.end()
+                continue  # no unit, magnitude, qualifier or range can follow: not a quantity
             cand, end = self._candidate(text, m)
             pos = max(end, m.end())
             if cand is None:
