@@ -81,12 +81,29 @@ class Engine(str, Enum):
 
 @dataclass(frozen=True, slots=True)
 class DocumentOutput:
-    """The JSON-ready records of one input (its ``document`` or ``error`` record last)."""
+    """The records of one input as JSON Lines (its ``document`` or ``error`` record last).
+
+    Workers serialise: a JSON Lines writer only copies ``lines``, so the parent process, which
+    shares the CPUs with the workers, does as little per record as possible.
+    """
 
     source: str
-    records: list[dict[str, Any]]
+    lines: str
     failed: bool
     chars: int
+
+    @classmethod
+    def from_records(cls, source: str, records: list[dict[str, Any]], failed: bool, chars: int) -> DocumentOutput:
+        return cls(source, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), failed, chars)
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        """The records as dicts (parsed from ``lines``)."""
+        return [json.loads(line) for line in self.lines.splitlines()]
+
+    @property
+    def n_records(self) -> int:
+        return self.lines.count("\n")
 
 
 @dataclass
@@ -103,7 +120,7 @@ class BatchStats:
 
     def add(self, out: DocumentOutput) -> None:
         self.documents += 1
-        self.records += len(out.records)
+        self.records += out.n_records
         self.failed += out.failed
         self.chars += out.chars
 
@@ -227,7 +244,7 @@ class _Deadline:
 
 def _error(source: str, error: str, message: str) -> DocumentOutput:
     rec = ErrorRecord(source=source, error=error, message=message).model_dump(mode="json")
-    return DocumentOutput(source, [rec], True, 0)
+    return DocumentOutput.from_records(source, [rec], True, 0)
 
 
 def _extract(item: InputDocument, with_text: bool) -> DocumentOutput:
@@ -237,7 +254,7 @@ def _extract(item: InputDocument, with_text: bool) -> DocumentOutput:
         result = get_extractor().extract(
             item.text, item.source, encoding=item.encoding, format=item.format, with_text=with_text
         )
-        return DocumentOutput(item.source, result.to_dicts(), False, len(item.text))
+        return DocumentOutput.from_records(item.source, result.to_dicts(), False, len(item.text))
     except RecursionError as exc:  # a pathological input must not end the whole batch
         return _error(item.source, type(exc).__name__, f"extraction failed: {exc}")
     except (ValueError, ArithmeticError, TimeoutError) as exc:

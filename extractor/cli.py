@@ -125,7 +125,7 @@ def extract(
     from .batch import BatchStats, LocalEngine, ResumeError, default_jobs, read_resume_point, skip_completed
     from .progress import Progress
     from .readers import iter_inputs
-    from .writers import make_writer
+    from .writers import JsonLinesWriter, make_writer
 
     if fmt is OutputFormat.parquet and output is None:
         raise typer.BadParameter("Parquet output needs a file: use -o FILE.parquet", param_hint="--format")
@@ -199,10 +199,15 @@ def extract(
         show = progress if progress is not None else sys.stderr.isatty() and not quiet
         bar = stack.enter_context(Progress(show))
         for doc in runner.run(items):
-            for record in doc.records:
-                writer.write(record)
-                if record.get("type") == "error":
-                    bar.echo(f"error: {record['source']}: {record['error']}: {record['message']}")
+            if isinstance(writer, JsonLinesWriter):
+                writer.write_lines(doc.lines)  # already serialised by the worker
+            else:
+                for record in doc.records:
+                    writer.write(record)
+            if doc.failed:
+                for record in doc.records:
+                    if record.get("type") == "error":
+                        bar.echo(f"error: {record['source']}: {record['error']}: {record['message']}")
             stats.add(doc)
             bar.update(doc)
     if not quiet:

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import IO, Any, Protocol
 
-__all__ = ["CSV_COLUMNS", "FORMATS", "RecordWriter", "make_writer"]
+__all__ = ["CSV_COLUMNS", "FORMATS", "JsonLinesWriter", "RecordWriter", "make_writer"]
 
 FORMATS = ("jsonl", "json", "csv", "parquet")
 
@@ -57,6 +57,10 @@ class JsonLinesWriter:
 
     def write(self, record: Mapping[str, Any]) -> None:
         self._out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def write_lines(self, lines: str) -> None:
+        """Records already serialised as JSON Lines (by a worker process)."""
+        self._out.write(lines)
 
     def close(self) -> None:
         self._out.flush()
