@@ -34,8 +34,8 @@ eval: install
 	@$(BIN)/python $(SHARED)/eval/score.py $(SHARED)/gold/dev.jsonl out/dev.jsonl | tail -n 1
 
 lint: install
-	$(BIN)/ruff check extractor tests
-	$(BIN)/ruff format --check extractor tests
+	$(BIN)/ruff check extractor tests benchmarks
+	$(BIN)/ruff format --check extractor tests benchmarks
 	$(BIN)/mypy
 
 schemas: install

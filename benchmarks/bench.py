@@ -555,7 +555,44 @@ def bench_cli_throughput(
         "cli_jobs2_cps": chars / median(times["2"]),
         "jobs2_vs_jobs1": median(times["1"]) / median(times["2"]),
         "cli_runs_s": times,
+        **machine_ceiling(exe, folder, rounds, tmp),
     }
+
+
+def machine_ceiling(exe: str, folder: Path, rounds: int, tmp: Path) -> dict[str, Any]:
+    """How well this machine runs two of these processes at once, whatever our code does.
+
+    The folder is split in two halves; each round times ``--jobs 1`` on one half then the other,
+    and both halves at once in two independent processes.  serial / concurrent is the most any
+    ``--jobs 2`` can gain here (shared caches, memory bandwidth, SMT siblings all show up in it).
+    """
+    files = sorted(folder.iterdir())
+    halves = [tmp / "half_a", tmp / "half_b"]
+    for half, part in zip(halves, (files[::2], files[1::2]), strict=True):
+        half.mkdir(exist_ok=True)
+        for f in part:
+            shutil.copyfile(f, half / f.name)
+    serial: list[float] = []
+    concurrent: list[float] = []
+
+    def cmd(half: Path) -> list[str]:
+        return [exe, "extract", str(half), "-o", str(tmp / f"{half.name}.jsonl"), "--quiet", "--jobs", "1"]
+
+    for _ in range(rounds):
+        t = time.perf_counter()
+        for half in halves:
+            subprocess.run(cmd(half), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        serial.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        procs = [
+            subprocess.Popen(cmd(h), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for h in halves
+        ]
+        if any(p.wait() != 0 for p in procs):
+            raise RuntimeError("a concurrent --jobs 1 run failed")
+        concurrent.append(time.perf_counter() - t)
+    for half in halves:
+        shutil.rmtree(half)
+    return {"machine_two_process_speedup": median(serial) / median(concurrent)}
 
 
 def bench_memory(
@@ -753,6 +790,12 @@ def render_table(res: dict[str, Any]) -> str:
             f"{res['jobs2_vs_jobs1']:.2f}×",
             check("jobs2_vs_jobs1", res["jobs2_vs_jobs1"]),
         )
+        if res.get("machine_two_process_speedup") is not None:
+            row(
+                "machine: 2 independent runs at once",
+                f"{res['machine_two_process_speedup']:.2f}×",
+                "the ceiling for any --jobs 2 on this machine",
+            )
     for name, sizes in res["peak_rss_detail"].items():
         for label, d in sizes.items():
             pss = d.get("pss_tree_peak_mb")

@@ -30,13 +30,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from enum import Enum
 from itertools import chain, islice
 from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any
 
 from .models import ErrorRecord
+from .options import DEFAULT_DOC_TIMEOUT, Engine
 from .readers import DEFAULT_MAX_BYTES, InputDocument, InputFailure, iter_inputs
 
 __all__ = [
@@ -56,8 +56,6 @@ __all__ = [
     "warm_up",
 ]
 
-#: Seconds one document may take before it becomes a ``TimeoutError`` record.
-DEFAULT_DOC_TIMEOUT = 60.0
 
 #: Documents, and characters, sent to a worker process in one task: big enough that the
 #: inter-process overhead (measured at about 0.1 ms a task) is small next to the work (about 5 ms
@@ -70,13 +68,6 @@ CHUNK_CHARS = 1 << 20
 TASKS_PER_WORKER = 4
 
 InputItem = InputDocument | InputFailure
-
-
-class Engine(str, Enum):
-    """Where the per-document work runs."""
-
-    local = "local"  # this machine: in this process, or worker processes with --jobs
-    dask = "dask"  # a Dask cluster (the ``dask`` extra)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +84,9 @@ class DocumentOutput:
     chars: int
 
     @classmethod
-    def from_records(cls, source: str, records: list[dict[str, Any]], failed: bool, chars: int) -> DocumentOutput:
+    def from_records(
+        cls, source: str, records: list[dict[str, Any]], failed: bool, chars: int
+    ) -> DocumentOutput:
         return cls(source, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), failed, chars)
 
     @property

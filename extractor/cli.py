@@ -15,7 +15,7 @@ from typing import Annotated, TextIO
 
 import typer
 
-from .batch import DEFAULT_DOC_TIMEOUT, Engine
+from .options import DEFAULT_DOC_TIMEOUT, Engine
 
 __all__ = ["app", "main"]
 

@@ -1,0 +1,21 @@
+"""Option values shared by the command line and the batch engine.
+
+Kept apart from :mod:`extractor.batch` so that defining the CLI (and ``--help``) imports nothing
+heavy.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+__all__ = ["DEFAULT_DOC_TIMEOUT", "Engine"]
+
+#: Seconds one document may take before it becomes a ``TimeoutError`` record.
+DEFAULT_DOC_TIMEOUT = 60.0
+
+
+class Engine(str, Enum):
+    """Where the per-document work runs."""
+
+    local = "local"  # this machine: in this process, or worker processes with --jobs
+    dask = "dask"  # a Dask cluster (the ``dask`` extra)
