@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import regex
 
-from .lexicon import Lexicon, load_lexicon
+from .lexicon import Lexicon, alternation, load_lexicon
 from .quantities import Candidate
 from .segment import get_segmenter
 
@@ -33,7 +33,6 @@ _YEAR_HEAD = regex.compile(r"^(?:19|20)[0-9]{2}年(?:末|底|初|全年|上半�
 _SENTENCE_BREAK = "。！？!?\n；;"
 _QUOTED = regex.compile(r"“[^“”\n]{0,40}”|\"[^\"\n]{0,40}\"|《[^《》\n]{0,40}》")
 _YEAR = regex.compile(r"(?<![0-9])((?:19|20)[0-9]{2})年(?!代)")
-_STRIP = " \t"
 _HAN_CHAR = regex.compile(r"\p{Han}")
 _QUOTE_CHARS = str.maketrans("", "", "“”\"'‘’「」")
 _CONJUNCTIONS = frozenset({"和", "与", "及", "、", "，和", "以及"})
@@ -45,8 +44,8 @@ _MAX_OBJECT = 24
 _ADVERBIAL = regex.compile(r"在.{0,12}[中上下内里]")
 
 
-def _alternation(words: Sequence[str]) -> regex.Pattern[str]:
-    return regex.compile("|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))))
+def _pattern(words: Sequence[str]) -> regex.Pattern[str]:
+    return regex.compile(alternation(words))
 
 
 class _Suffixes:
@@ -85,7 +84,7 @@ class Classifier:
         self._links = _Suffixes(rules.links)
         self._comparisons = _Suffixes(rules.object.comparisons)
         # One or more determiners opening a phrase: 全年, 其中, 全县 …
-        self._determiner_run = regex.compile(f"^(?:{_alternation(rules.object.determiners).pattern})+")
+        self._determiner_run = regex.compile(f"^(?:{alternation(rules.object.determiners)})+")
         self._adverbs = frozenset(rules.object.adverbs)
         self._heads = frozenset(rules.object.heads)
         self._nominal_verbs = frozenset(rules.object.nominal_verbs)
@@ -93,19 +92,19 @@ class Classifier:
             ((w, r.value, r.id) for r in rules.direction for w in r.words), key=lambda t: -len(t[0])
         )
         self._direction_verbs = _Suffixes([w for w, _, _ in self._direction_words])
-        self._direction_opener = _alternation([w for w, _, _ in self._direction_words if len(w) >= 2])
+        self._direction_opener = _pattern([w for w, _, _ in self._direction_words if len(w) >= 2])
         self._direction_of = {w: (v, i) for w, v, i in self._direction_words}
-        self._verbs = _alternation(rules.object.verbs)
+        self._verbs = _pattern(rules.object.verbs)
         self._verb_set = frozenset(rules.object.verbs)
-        self._status_cues = _alternation([w for r in rules.status for w in r.words])
+        self._status_cues = _pattern([w for r in rules.status for w in r.words])
         self._status_of = {w: (r.value, r.id) for r in rules.status for w in r.words}
-        self._not_cues = _alternation(rules.not_cues)
+        self._not_cues = _pattern(rules.not_cues)
         self._noun_cues = frozenset(rules.noun_cues)
         self._heading_cues = tuple(rules.heading_cues)
         self._people_cues = tuple(sorted(lex.context.bare_magnitude.people_after, key=len, reverse=True))
-        self._people_heads = _alternation(lex.context.bare_magnitude.people_heads)
+        self._people_heads = _pattern(lex.context.bare_magnitude.people_heads)
         self._indicator_of = {alias: ind.id for ind in lex.indicators for alias in ind.aliases}
-        self._indicator_pattern = _alternation(list(self._indicator_of))
+        self._indicator_pattern = _pattern(list(self._indicator_of))
 
     # ------------------------------------------------------------------ helpers
     def _strip_links(self, text: str) -> str:

@@ -8,12 +8,14 @@ process, checks them with pydantic models (``extra="forbid"``: a misspelt key is
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal, TypeVar
 
+import regex
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 if sys.version_info >= (3, 11):
@@ -37,6 +39,7 @@ __all__ = [
     "StrictModel",
     "TrapSpec",
     "UnitSpec",
+    "alternation",
     "load_data",
     "load_lexicon",
 ]
@@ -127,7 +130,13 @@ class QualifierSpec(_Strict):
     adverb: _AdverbSpec
 
 
+class TrapRule(_Strict):
+    id: str = Field(pattern=r"^trap\.[a-z_]+$")
+    doc: str
+
+
 class TrapSpec(_Strict):
+    rules: list[TrapRule] = Field(min_length=1)
     phrases: list[str]
     quotes: list[tuple[str, str]]
     max_quoted: int = Field(gt=0)
@@ -232,6 +241,15 @@ class Lexicon(_Strict):
 
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of ``words``, each escaped, longest first (so 千米 wins over 千).
+
+    >>> alternation(["千", "千米", "a.b"])
+    'a\\.b|千米|千'
+    """
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 def load_data(name: str | Path, model: type[M]) -> M:

@@ -14,7 +14,7 @@ from functools import cache
 
 import regex
 
-from .lexicon import StrictModel, load_data
+from .lexicon import StrictModel, alternation, load_data
 
 __all__ = ["Metadata", "read_metadata"]
 
@@ -68,7 +68,7 @@ def _vocabulary() -> tuple[_MetadataVocabulary, regex.Pattern[str], dict[str, st
     ):
         for suffix in suffixes:
             levels[suffix] = level
-    suffix_alt = "|".join(regex.escape(s) for s in sorted(levels, key=len, reverse=True))
+    suffix_alt = alternation(levels)
     start = regex.escape(reg.not_place_start)
     # A place: 2-6 Han characters that do not start with a function character, then a suffix.
     pattern = regex.compile(rf"([^\P{{Han}}{start}][\p{{Han}}]{{1,5}}?)({suffix_alt})")

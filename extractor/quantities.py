@@ -3,7 +3,7 @@
 The patterns are compiled once from the data files (:mod:`extractor.lexicon`).  A
 :class:`QuantityFinder` walks the text number by number; for each number it reads forward (the
 magnitudes, an infix 余/多, the unit, a suffix qualifier, a range's second bound) and back (a
-prefix qualifier), then applies the trap rules in one ordered list, :data:`TRAP_RULES`.  The
+prefix qualifier), then applies the trap rules in the order ``traps.toml`` lists them.  The
 first rule that fires rejects the candidate and names itself, so every decision can be traced.
 
 Offsets here index the text given to :meth:`QuantityFinder.find` (the normalised copy);
@@ -19,24 +19,12 @@ from decimal import Decimal
 
 import regex
 
-from .lexicon import Lexicon, UnitSpec, load_lexicon
+from .lexicon import Lexicon, LexiconError, UnitSpec, alternation, load_lexicon
 from .numbers import NumberParseError, parse_number
 
 __all__ = ["TRAP_RULES", "Candidate", "QuantityFinder", "Rejection"]
 
 _MAGNITUDE_VALUES = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8}
-_CHINESE_DIGIT_VALUES = {
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 # Clause boundaries: context cues and qualifiers never reach across these.
 _CLAUSE_END = frozenset("，,。；;！？!?：:\n、（）()")
 _HUNDRED = Decimal(100)
@@ -47,11 +35,6 @@ _LIST_JOINERS = frozenset({"、", "和", "及", "与", "，"})
 def _scale_magnitude(unit: UnitSpec) -> Decimal:
     """The magnitude a scaled unit carries in its surface (万人 → 10000), or 1."""
     return unit.scale if unit.surface[:1] in "万亿千百" and unit.scale != 1 else Decimal(1)
-
-
-def _alternation(words: list[str] | set[str]) -> str:
-    """A regex alternation of ``words``, longest first, each escaped."""
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 @dataclass(slots=True)
@@ -128,7 +111,7 @@ class QuantityFinder:
         )
         self._number = regex.compile(
             rf"(?=[{first}])(?:"
-            rf"(?P<pct>{_alternation(list(num.per_words))})(?P<pnum>{chinese}|[0-9]+(?:\.[0-9]+)?)"
+            rf"(?P<pct>{alternation(list(num.per_words))})(?P<pnum>{chinese}|[0-9]+(?:\.[0-9]+)?)"
             rf"|(?P<den>{chinese}){regex.escape(num.fraction_infix)}(?P<nom>{chinese})"
             rf"|(?P<ar>{arabic})"
             rf"|(?P<ch>{chinese})"
@@ -159,12 +142,16 @@ class QuantityFinder:
         self._suffix_lengths = sorted({len(s) for s in self._suffix}, reverse=True)
         adverb = lex.qualifiers.adverb
         self._adverb = regex.compile(
-            rf"({_alternation(adverb.at_least + adverb.at_most)})[\p{{Han}}]{{1,{adverb.max_gap}}}$"
+            rf"({alternation(adverb.at_least + adverb.at_most)})[\p{{Han}}]{{1,{adverb.max_gap}}}$"
         )
         self._adverb_of = {w: "at_least" for w in adverb.at_least} | {w: "at_most" for w in adverb.at_most}
         self._adverb_reach = adverb.max_gap + max(len(w) for w in self._adverb_of)
         traps = lex.traps
-        self._trap_phrases = regex.compile(_alternation(traps.phrases)) if traps.phrases else None
+        unknown = [r.id for r in traps.rules if r.id not in TRAP_RULES]
+        if unknown:
+            raise LexiconError(f"traps.toml lists trap rules with no implementation: {unknown}")
+        self._trap_rules = [(r.id, TRAP_RULES[r.id]) for r in traps.rules]
+        self._trap_phrases = regex.compile(alternation(traps.phrases)) if traps.phrases else None
         self._quotes = [
             regex.compile(
                 rf"{regex.escape(a)}[^{regex.escape(a)}{regex.escape(b)}\n]{{1,{traps.max_quoted}}}{regex.escape(b)}"
@@ -176,7 +163,7 @@ class QuantityFinder:
         cues = lex.context.bare_magnitude
         self._people_after = tuple(cues.people_after)
         self._people_before = tuple(cues.people_before)
-        self._people_heads = regex.compile(_alternation(cues.people_heads))
+        self._people_heads = regex.compile(alternation(cues.people_heads))
         self._money_before = tuple(cues.money_before)
         self._money_after = tuple(cues.money_after)
         self._unit_yuan = lex.units["元"]
@@ -348,7 +335,7 @@ class QuantityFinder:
             pos = max(end, m.end())
             if cand is None:
                 continue
-            for rule_id, rule in TRAP_RULES:
+            for rule_id, rule in self._trap_rules:
                 if rule(self, ctx, cand):
                     rejected.append(Rejection(cand.start, cand.end, rule_id))
                     break
@@ -555,14 +542,14 @@ def _lone_one(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
     )
 
 
-#: Trap rules in precedence order; the first that fires rejects the candidate.
-TRAP_RULES: tuple[tuple[str, Callable[[QuantityFinder, _Context, Candidate], bool]], ...] = (
-    ("trap.phrase", _in_trap_phrase),
-    ("trap.quoted", _chinese_in_quotes),
-    ("trap.code", _code),
-    ("trap.ordinal", _ordinal),
-    ("trap.label", _label),
-    ("trap.year", _year),
-    ("trap.lone_one", _lone_one),
-    ("trap.lone_zero", _lone_zero),
-)
+#: The implementation of each trap rule id; ``traps.toml`` lists the ids in precedence order.
+TRAP_RULES: dict[str, Callable[[QuantityFinder, _Context, Candidate], bool]] = {
+    "trap.phrase": _in_trap_phrase,
+    "trap.quoted": _chinese_in_quotes,
+    "trap.code": _code,
+    "trap.ordinal": _ordinal,
+    "trap.label": _label,
+    "trap.year": _year,
+    "trap.lone_one": _lone_one,
+    "trap.lone_zero": _lone_zero,
+}

@@ -38,7 +38,7 @@ from typing import Any, Literal
 import regex
 from pydantic import Field, field_validator
 
-from .lexicon import StrictModel, load_data
+from .lexicon import StrictModel, alternation, load_data
 
 __all__ = [
     "DeclaredCount",
@@ -260,10 +260,6 @@ _CJK = regex.compile(r"\p{Han}")
 _TABLE_GAP = regex.compile("[ \u3000]{2,}")
 
 
-def _alt(words: Iterable[str]) -> str:
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
-
-
 def _cls(chars: Iterable[str]) -> str:
     return "[" + "".join(regex.escape(c) for c in chars) + "]"
 
@@ -315,14 +311,14 @@ def _patterns() -> _Patterns:
     ind = _cls(v.text.indent) + "*" if v.text.indent else ""
     ends = _cls(v.text.sentence_ends)
     styles = {
-        "part": rf"第(?P<part>{cn})(?:{_alt(h.part_suffixes)})",
-        "chinese": rf"(?P<chinese>{cn})(?:{_alt(h.chinese_marks)})",
+        "part": rf"第(?P<part>{cn})(?:{alternation(h.part_suffixes)})",
+        "chinese": rf"(?P<chinese>{cn})(?:{alternation(h.chinese_marks)})",
         "chinese_paren": rf"{op}(?P<chinese_paren>{cn}){cp}",
-        "arabic": rf"(?P<arabic>{ar})(?:{_alt(h.arabic_marks)})(?![0-9０-９.．])",
+        "arabic": rf"(?P<arabic>{ar})(?:{alternation(h.arabic_marks)})(?![0-9０-９.．])",
         "arabic_paren": rf"{op}(?P<arabic_paren>{ar}){cp}",
         "arabic_half": rf"(?P<arabic_half>{ar}){cp}",
         "circled": rf"(?P<circled>{_cls(v.numerals.circled)})",
-        "ordinal": rf"第(?P<ordinal>{cn})(?:{_alt(h.ordinal_marks)})",
+        "ordinal": rf"第(?P<ordinal>{cn})(?:{alternation(h.ordinal_marks)})",
     }
     heading_line = regex.compile(
         rf"(?m)^{ind}(?P<m>" + "|".join(styles[k] for k in _RANK if k in styles) + ")"
@@ -332,11 +328,11 @@ def _patterns() -> _Patterns:
     punct = '\\s，,。；;：:“”"、！？!?'
     theme_line = regex.compile(
         rf"(?m)^{ind}(?P<head>[^{punct}]{{2,{th.max_head_chars}}})[，,]"
-        rf"(?:{_alt(th.connectors)})[“\"](?P<theme>[^”\"\n]{{1,{th.max_theme_chars}}})[”\"]"
+        rf"(?:{alternation(th.connectors)})[“\"](?P<theme>[^”\"\n]{{1,{th.max_theme_chars}}})[”\"]"
         rf"(?P<action>[^，,。；;！？!?\n“”]{{1,{th.max_action_chars}}})[。！!；;]"
     )
-    cues = _alt(ap.cues)
-    notes = _alt(ap.note_cues)
+    cues = alternation(ap.cues)
+    notes = alternation(ap.note_cues)
     sp = "[ \t\u3000]*"
     appendix_line = regex.compile(
         rf"(?m)^{ind}(?:(?P<cue>(?:{cues})(?:{sp}[0-9０-９{''.join(digits)}{ten}]+)?)"
@@ -346,20 +342,22 @@ def _patterns() -> _Patterns:
     seq_words = [*it.sequence_first, *it.sequence_middle, *it.sequence_last]
     item = regex.compile(
         rf"(?P<shi>{cn}){regex.escape(it.shi_suffix)}(?!否)"
-        rf"|第(?P<di>{cn})(?={_alt(it.ordinal_marks)})"
-        rf"|(?P<seq>{_alt(seq_words)})"
+        rf"|第(?P<di>{cn})(?={alternation(it.ordinal_marks)})"
+        rf"|(?P<seq>{alternation(seq_words)})"
     )
     num = rf"(?:[0-9０-９]{{1,3}}|(?:{d}|{ten}|{_cls(v.numerals.count_only)}){{1,3}})"
-    pre = f"(?P<pre>{_alt(dc.prefixes)})?" if dc.prefixes else "(?P<pre>(?!))?"
+    pre = f"(?P<pre>{alternation(dc.prefixes)})?" if dc.prefixes else "(?P<pre>(?!))?"
     declared = regex.compile(
-        rf"(?<![第0-9０-９{''.join(digits)}{ten}]){pre}(?P<num>{num})(?:{_alt(dc.units)})"
+        rf"(?<![第0-9０-９{''.join(digits)}{ten}]){pre}(?P<num>{num})(?:{alternation(dc.units)})"
     )
     declared_theme = regex.compile(
-        rf"(?:{_alt(dc.theme_connectors)})[“\"](?P<num>{num})(?:{_alt(dc.theme_infixes)})?"
-        rf"(?P<suffix>{_alt(th.suffixes)})[”\"]"
+        rf"(?:{alternation(dc.theme_connectors)})[“\"](?P<num>{num})(?:{alternation(dc.theme_infixes)})?"
+        rf"(?P<suffix>{alternation(th.suffixes)})[”\"]"
     )
-    declared_focus = regex.compile(rf"[“\"]?(?P<num>{num})(?:{_alt(dc.focus_units)})[”\"]?")
-    numeral_list = regex.compile(rf"(?:{cn}|{_cls(v.numerals.count_only)})(?:{_alt(h.numeral_list_follow)})")
+    declared_focus = regex.compile(rf"[“\"]?(?P<num>{num})(?:{alternation(dc.focus_units)})[”\"]?")
+    numeral_list = regex.compile(
+        rf"(?:{cn}|{_cls(v.numerals.count_only)})(?:{alternation(h.numeral_list_follow)})"
+    )
     return _Patterns(
         vocab=v,
         digits=digits,

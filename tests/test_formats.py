@@ -55,7 +55,9 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def _metrics(path: Path) -> list[tuple[str, str, str | None, str, str | None]]:
     res = extractor.extract_file(path)
-    return [(m.text, str(m.value), m.unit.name if m.unit else None, m.qualifier, m.object) for m in res.metrics]
+    return [
+        (m.text, str(m.value), m.unit.name if m.unit else None, m.qualifier, m.object) for m in res.metrics
+    ]
 
 
 @pytest.mark.parametrize("name", ["gb18030", "utf16", "html", "docx"])
@@ -65,6 +67,8 @@ def test_same_metrics_as_utf8(files: dict[str, Path], name: str) -> None:
     assert _metrics(files[name]) == want
 
 
-@pytest.mark.parametrize(("name", "encoding"), [("utf8", "utf-8"), ("gb18030", "gb18030"), ("utf16", "utf-16-le")])
+@pytest.mark.parametrize(
+    ("name", "encoding"), [("utf8", "utf-8"), ("gb18030", "gb18030"), ("utf16", "utf-16-le")]
+)
 def test_document_record_says_which_encoding(files: dict[str, Path], name: str, encoding: str) -> None:
     assert extractor.extract_file(files[name]).document.encoding == encoding
