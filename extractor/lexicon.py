@@ -246,8 +246,10 @@ M = TypeVar("M", bound=BaseModel)
 def alternation(words: Iterable[str]) -> str:
     """A regex alternation of ``words``, each escaped, longest first (so 千米 wins over 千).
 
-    >>> alternation(["千", "千米", "a.b"])
-    'a\\.b|千米|千'
+    >>> alternation(["千", "千米", "万元"])
+    '万元|千米|千'
+    >>> alternation(["1.5"]) == regex.escape("1.5")
+    True
     """
     return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
