@@ -101,6 +101,7 @@ class Classifier:
         self._not_cues = _pattern(rules.not_cues)
         self._noun_cues = frozenset(rules.noun_cues)
         self._heading_cues = tuple(rules.heading_cues)
+        self._heading_not_cues = tuple(rules.heading_not_cues)
         self._people_cues = tuple(sorted(lex.context.bare_magnitude.people_after, key=len, reverse=True))
         self._people_heads = _pattern(lex.context.bare_magnitude.people_heads)
         self._indicator_of = {alias: ind.id for ind in lex.indicators for alias in ind.aliases}
@@ -130,6 +131,8 @@ class Classifier:
 
     def heading_is_target(self, heading: str) -> bool:
         """Is a section with this heading about goals (今年工作, 主要目标)?"""
+        if any(cue in heading for cue in self._heading_not_cues):
+            return False
         return any(cue in heading for cue in self._heading_cues)
 
     def _sentence_status(self, sentence: str) -> tuple[str, str] | None:

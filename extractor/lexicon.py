@@ -188,6 +188,7 @@ class RuleSpec(_Strict):
     not_cues: list[str]
     noun_cues: list[str]
     heading_cues: list[str]
+    heading_not_cues: list[str]
     object: ObjectRules
 
     @model_validator(mode="after")

@@ -108,6 +108,7 @@ ACTUAL_SENTENCES = [
     ("quoted-plan", "深化“青年素质提升计划”，组织37家党组织开展培训。"),
     ("budget-name", "一般公共预算收入16.4亿元，增长4.8%。"),
     ("jiang-jin", "将近400家企业参加。"),
+    ("jiang-as-ba", "将县属国有企业整合为11家。"),
 ]
 
 
@@ -119,6 +120,11 @@ def test_target_cues(text: str) -> None:
 @pytest.mark.parametrize("text", [t for _, t in ACTUAL_SENTENCES], ids=[i for i, _ in ACTUAL_SENTENCES])
 def test_actual_statements(text: str) -> None:
     assert {m.status for m in extractor.extract(text).metrics} == {"actual"}
+
+
+def test_a_section_looking_back_at_goals_is_not_a_goals_section() -> None:
+    text = "一、2025年目标任务完成情况\n新增就业1.1万人。\n二、2026年主要目标\n新增就业1.2万人。\n"
+    assert [m.status for m in extractor.extract(text).metrics] == ["actual", "target"]
 
 
 def test_a_goals_section_makes_its_numbers_targets() -> None:
