@@ -35,7 +35,6 @@ _QUOTED = regex.compile(r"“[^“”\n]{0,40}”|\"[^\"\n]{0,40}\"|《[^《》\
 _YEAR = regex.compile(r"(?<![0-9])((?:19|20)[0-9]{2})年(?!代)")
 _HAN_CHAR = regex.compile(r"\p{Han}")
 _QUOTE_CHARS = str.maketrans("", "", "“”\"'‘’「」")
-_CONJUNCTIONS = frozenset({"和", "与", "及", "、", "，和", "以及"})
 # Object-bearing kinds: "182名领导干部" counts 领导干部 (after the number); a money or percent
 # figure is a value of what comes before it ("签约额170亿元", "增长5%").
 _AFTER_KINDS = frozenset({"count", "area", "length", "weight", "volume", "energy"})
@@ -101,6 +100,9 @@ class Classifier:
         self._not_cues = _pattern(rules.not_cues)
         self._noun_cues = frozenset(rules.noun_cues)
         self._heading_cues = tuple(rules.heading_cues)
+        self._stative_links = tuple(rules.stative_links)
+        self._conjunctions = frozenset(rules.conjunctions)
+        self._before_units = frozenset(rules.object.before_units)
         self._heading_not_cues = tuple(rules.heading_not_cues)
         self._people_cues = tuple(sorted(lex.context.bare_magnitude.people_after, key=len, reverse=True))
         self._people_heads = _pattern(lex.context.bare_magnitude.people_heads)
@@ -178,7 +180,7 @@ class Classifier:
         return None, None, core
 
     def _stative_end(self, before: str) -> bool:
-        return before.rstrip().endswith(("达到", "达", "为", "是", "占"))
+        return before.rstrip().endswith(self._stative_links)
 
     def _object_after(self, text: str, c: Candidate, clause_end: int) -> str | None:
         """The noun after a count: 182名领导干部 → 领导干部."""
@@ -300,7 +302,7 @@ class Classifier:
             conjoined = (
                 prev is not None
                 and prev_end >= sentence_start
-                and text[prev_end : c.start].strip() in _CONJUNCTIONS
+                and text[prev_end : c.start].strip() in self._conjunctions
             )
 
             core = self._strip_links(before)
@@ -329,9 +331,7 @@ class Classifier:
                 head = self._people_heads.search(text, c.end, clause_end)
                 obj = text[c.end : head.end()] if head is not None else None
                 rules.append("object.cue")
-            elif (
-                c.kind in _AFTER_KINDS and c.unit is not None and c.unit.surface not in ("人", "万人", "人次")
-            ):
+            elif c.kind in _AFTER_KINDS and c.unit is not None and c.unit.surface not in self._before_units:
                 obj = self._object_after(text, c, clause_end)
                 if obj:
                     rules.append("object.after")

@@ -149,6 +149,7 @@ class TrapSpec(_Strict):
 class _BareMagnitude(_Strict):
     people_after: list[str]
     people_heads: list[str]
+    listed_joiners: list[str]
     people_before: list[str]
     money_before: list[str]
     money_after: list[str]
@@ -171,6 +172,7 @@ class StatusRule(_Strict):
 
 
 class ObjectRules(_Strict):
+    before_units: list[str]
     verbs: list[str]
     determiners: list[str]
     comparisons: list[str]
@@ -189,6 +191,8 @@ class RuleSpec(_Strict):
     noun_cues: list[str]
     heading_cues: list[str]
     heading_not_cues: list[str]
+    stative_links: list[str]
+    conjunctions: list[str]
     object: ObjectRules
 
     @model_validator(mode="after")

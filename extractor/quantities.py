@@ -29,7 +29,6 @@ _MAGNITUDE_VALUES = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10
 _CLAUSE_END = frozenset("，,。；;！？!?：:\n、（）()")
 _HUNDRED = Decimal(100)
 _HAN = regex.compile(r"\p{Han}")
-_LIST_JOINERS = frozenset({"、", "和", "及", "与", "，"})
 
 
 def _scale_magnitude(unit: UnitSpec) -> Decimal:
@@ -164,6 +163,7 @@ class QuantityFinder:
         self._people_after = tuple(cues.people_after)
         self._people_before = tuple(cues.people_before)
         self._people_heads = regex.compile(alternation(cues.people_heads))
+        self._listed_joiners = frozenset(cues.listed_joiners)
         self._money_before = tuple(cues.money_before)
         self._money_after = tuple(cues.money_after)
         self._unit_yuan = lex.units["元"]
@@ -349,7 +349,7 @@ class QuantityFinder:
                         and last is not None
                         and last.unit is not None
                         and last.unit_surface is None
-                        and text[last.end : cand.start] in _LIST_JOINERS
+                        and text[last.end : cand.start] in self._listed_joiners
                     ):
                         # 跨越7万亿、8万亿: a bound listed after one whose unit the clause implied.
                         bare = (last.unit, "bare.listed")
