@@ -3,7 +3,7 @@
 The unit tests render invented texts and read the page back with the stdlib ``html.parser``.  The
 browser tests open pages in headless Chromium (``--dump-dom``, ``--screenshot``; no DevTools, no
 extra Python package) and skip when no Chromium binary is installed.  The real report in
-/work/shared is used only when present.
+../shared (beside the project) is used only when present.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from extractor.render import render_file, render_html, render_index
 
 ROOT = Path(__file__).resolve().parents[1]
 DISTRICT = ROOT / "corpora" / "district_campaign.txt"
-HULAN = Path("/work/shared/corpora/hulan_campaign.txt")
+HULAN = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "hulan_campaign.txt"
 
 # An invented report: a title, two sections "一、" "二、", items 一是/二是/三是, a declared count,
 # and text that must be escaped (<script>, <b>, &, quotes).

@@ -1,6 +1,6 @@
 """Tests of extractor.structure: sections, enumerated items and declared counts.
 
-All texts here are invented for the tests.  The real reports in /work/shared are only read by
+All texts here are invented for the tests.  The real reports in ../shared are only read by
 the tests at the end, which skip when the folder is absent.
 """
 
@@ -35,7 +35,7 @@ from extractor.structure import (
     load_vocabulary,
 )
 
-SHARED = Path("/work/shared")
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 CORPORA = SHARED / "corpora"
 
 
@@ -661,11 +661,11 @@ def test_arbitrary_text_invariants(parts: list[str]) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Real reports (skipped when /work/shared is absent)
+# Real reports (skipped when ../shared is absent)
 # --------------------------------------------------------------------------------------------
 
 needs_shared = pytest.mark.skipif(
-    not (CORPORA / "hulan_campaign.txt").is_file(), reason="/work/shared absent"
+    not (CORPORA / "hulan_campaign.txt").is_file(), reason="../shared is absent"
 )
 
 
