@@ -606,3 +606,15 @@ def test_engine_dask_on_a_local_cluster_equals_jobs_1(
     assert code == 0, stderr
     assert out.read_bytes() == reference
     assert SUMMARY.search(stderr)
+
+
+def test_run_batch_library_entry_point(tmp_path: Path) -> None:
+    from extractor.batch import run_batch
+
+    (tmp_path / "a.txt").write_text("全年完成投资12亿元。", encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(b"\xff\xfe\x00bad\x00\x00")
+    outputs = list(run_batch([str(tmp_path), str(tmp_path / "missing.txt")]))
+    assert [Path(o.source).name for o in outputs] == ["a.txt", "b.txt", "missing.txt"]
+    assert [o.failed for o in outputs] == [False, True, True]
+    assert outputs[0].records[0]["value"] == 1200000000
+    assert outputs[0].records[-1]["type"] == "document"
