@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import collections
+import logging
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
 import jieba
 import pytest
 
+from extractor import segment
 from extractor.segment import get_segmenter
 
 
@@ -32,3 +42,82 @@ def test_verb_boundaries(clause: str, word: str, on_boundary: bool) -> None:
 def test_words_cover_the_text() -> None:
     text = "全年新增城镇就业1.2万人"
     assert "".join(get_segmenter().words(text)) == text
+
+
+# --- the core dictionary's cached frequency table ----------------------------------------------
+
+VERBS = ["完成", "建成"]
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    return tmp_path
+
+
+def _table() -> tuple[dict[str, int], int]:
+    return segment._core_frequencies(jieba, 200, VERBS)
+
+
+def test_the_table_is_built_once_then_read_from_the_cache(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = _table()
+    (path,) = cache_dir.glob("extractor-jieba-core-*.pickle")
+    assert built[0]["完成"] > 0 and built[0]["建成区"] > 0  # a verb, and a rare word holding one
+    assert "一丝不苟" not in built[0]  # frequency 112 < 200: left out of the core
+
+    def no_rebuild(*args: object) -> None:
+        raise AssertionError("rebuilt instead of read from the cache")
+
+    monkeypatch.setattr(jieba.Tokenizer, "gen_pfdict", staticmethod(no_rebuild))
+    assert _table() == built
+    assert path.stat().st_mode & 0o077 == 0  # readable by its owner only
+
+
+def test_a_cache_that_names_a_class_is_refused_and_rebuilt(
+    cache_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    built = _table()
+    (path,) = cache_dir.glob("extractor-jieba-core-*.pickle")
+    # A planted file: unpickling it would call a function of the attacker's choosing.
+    path.write_bytes(pickle.dumps((collections.OrderedDict(a=1), 1)))
+    with caplog.at_level(logging.WARNING, logger="extractor.segment"):
+        assert _table() == built
+    assert "plain data only" in caplog.text
+    assert segment._read_cache(path) == built  # and the cache is good again
+
+
+@pytest.mark.parametrize("content", [b"", b"\x80\x05garbage", pickle.dumps(["not", "a", "table"])])
+def test_a_torn_or_foreign_cache_is_rebuilt(cache_dir: Path, content: bytes) -> None:
+    built = _table()
+    (path,) = cache_dir.glob("extractor-jieba-core-*.pickle")
+    path.write_bytes(content)
+    assert _table() == built
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs root to chown")
+def test_another_users_cache_is_not_trusted(cache_dir: Path) -> None:
+    _table()
+    (path,) = cache_dir.glob("extractor-jieba-core-*.pickle")
+    os.chown(path, 65534, -1)
+    assert segment._read_cache(path) is None
+
+
+def test_the_key_follows_the_threshold_and_the_verbs() -> None:
+    base = segment._cache_path("0.42.1", 20, ["完成"])
+    assert base == segment._cache_path("0.42.1", 20, ["完成"])
+    assert base != segment._cache_path("0.42.1", 50, ["完成"])
+    assert base != segment._cache_path("0.42.1", 20, ["完成", "建成"])
+    assert base != segment._cache_path("0.42.2", 20, ["完成"])
+
+
+def test_loading_the_segmenter_does_not_import_pkg_resources() -> None:
+    code = (
+        "import sys\n"
+        "from extractor.segment import get_segmenter\n"
+        "assert get_segmenter().words('全年新增就业1万人')\n"
+        "print('pkg_resources' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
