@@ -14,6 +14,7 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m compileall -q extractor
 	touch $@
 
 install: $(VENV)/.installed
@@ -41,8 +42,12 @@ lint: install
 schemas: install
 	$(BIN)/python -c "from extractor.schema import write_schemas; [print(p) for p in write_schemas('schemas')]"
 
+# Byte-compiled first, as an installed package is (an editable install is not, and with
+# PYTHONDONTWRITEBYTECODE set every start-up would compile the package again).
 bench: install
+	$(BIN)/python -m compileall -q extractor
 	$(BIN)/python benchmarks/bench.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	find extractor -name __pycache__ -prune -exec rm -rf {} +

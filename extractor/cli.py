@@ -6,6 +6,7 @@ stays fast.
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Iterable
 from enum import Enum
@@ -200,7 +201,7 @@ def extract(
         bar = stack.enter_context(Progress(show))
         for doc in runner.run(items):
             if isinstance(writer, JsonLinesWriter):
-                writer.write_lines(doc.lines)  # already serialised by the worker
+                writer.write_encoded(doc.data)  # already serialised by the worker
             else:
                 for record in doc.records:
                     writer.write(record)
@@ -294,4 +295,9 @@ def render(
 
 def main() -> None:
     """Entry point of the ``extractor`` console script."""
-    app()
+    try:
+        app()
+    finally:
+        # The process ends here: let the interpreter's exit skip the garbage collector's passes
+        # over every object a run loaded (jieba's dictionary, the models), about 25 ms.
+        gc.freeze()

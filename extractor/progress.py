@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from tqdm import tqdm
-
-from .batch import DocumentOutput
+if TYPE_CHECKING:
+    from .batch import DocumentOutput
 
 __all__ = ["Progress"]
 
 
-class _Bar(tqdm):  # type: ignore[type-arg]
-    # No monitor thread: the batch may fork worker processes after the bar exists, and forking a
-    # process that has extra threads is unsafe.
-    monitor_interval = 0
+def _bar(file: TextIO, refresh: float) -> Any:
+    """A tqdm bar (imported here: a run without a bar does not load tqdm)."""
+    from tqdm import tqdm
+
+    class _Bar(tqdm):  # type: ignore[type-arg]
+        # No monitor thread: the batch may fork worker processes after the bar exists, and
+        # forking a process that has extra threads is unsafe.
+        monitor_interval = 0
+
+    return _Bar(file=file, unit="doc", desc="extract", mininterval=refresh, dynamic_ncols=True)
 
 
 class Progress:
@@ -34,11 +39,7 @@ class Progress:
         self._refresh = refresh
         self._started = time.perf_counter()
         self._shown = 0.0
-        self._bar = (
-            _Bar(file=self.file, unit="doc", desc="extract", mininterval=refresh, dynamic_ncols=True)
-            if enabled
-            else None
-        )
+        self._bar = _bar(self.file, refresh) if enabled else None
 
     def update(self, out: DocumentOutput) -> None:
         self.documents += 1

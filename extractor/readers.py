@@ -25,7 +25,6 @@ import importlib
 import io
 import lzma
 import os
-import re
 import stat
 import sys
 import tarfile
@@ -36,6 +35,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import IO, Any
+
+import regex
 
 __all__ = [
     "DEFAULT_MAX_ARCHIVE_BYTES",
@@ -195,14 +196,13 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _GB_ALIASES = frozenset({"gb2312", "gbk", "cp936", "ms936", "euc-cn", "euc_cn", "x-gbk", "hz-gb-2312"})
-_NEWLINES = re.compile(r"\r\n?")
 #: Declared HTML charsets not worth trusting over GB18030: UTF-8 was already tried, and the
 #: Western single-byte ones are the usual wrong default of a CMS template.
 _IGNORED_HINTS = frozenset({"utf-8", "gb18030", "ascii", "iso8859-1", "cp1252"})
 
 
 def _normalise_newlines(text: str) -> str:
-    return _NEWLINES.sub("\n", text)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _canonical_encoding(name: str) -> str:
@@ -368,9 +368,11 @@ def read_document(
 
 # ---- HTML ----------------------------------------------------------------------------------
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-_XML_DECL_BYTES = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_META_CHARSET = regex.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", regex.IGNORECASE)
+_XML_DECL_BYTES = regex.compile(
+    rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", regex.IGNORECASE
+)
+_XML_DECL = regex.compile(r"^\s*<\?xml[^>]*\?>", regex.IGNORECASE)
 
 _DROP_TAGS = (
     "script", "style", "noscript", "template", "nav", "aside", "iframe", "object", "embed",
@@ -399,18 +401,18 @@ _CONTAINER_TAGS = (
     "center",
     "font",
 )
-_BOILERPLATE_ATTR = re.compile(
+_BOILERPLATE_ATTR = regex.compile(
     r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|menus|submenu|footer|foot|breadcrumbs?|crumbs?|sidebar|"
     r"copyright|banner|share|toolbar|topbar|login|search|friendlink|position|location|skip)(?:$|[\s_\d-])",
-    re.IGNORECASE,
+    regex.IGNORECASE,
 )
-_BOILERPLATE_TEXT = re.compile(
+_BOILERPLATE_TEXT = regex.compile(
     r"版权所有|ICP备|ICP证|网站标识码|公网安备|主办单位|承办单位|技术支持|联系我们|网站地图|当前位置|您现在的位置|"
     r"您的位置|Copyright|©"
 )
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_HIDDEN_STYLE = regex.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", regex.IGNORECASE)
 _LAYOUT_CELL_XPATH = ".//table|.//div|.//h1|.//h2|.//h3|.//h4|.//h5|.//h6|.//ul|.//ol"
-_INLINE_WS = re.compile(r"[ \t\f\v\xa0]+")
+_INLINE_WS = regex.compile(r"[ \t\f\v\xa0]+")
 
 
 def _sniff_html_charset(data: bytes) -> str | None:
@@ -629,18 +631,18 @@ _CJK_PUNCT = (
     r"\u2014\u2026\u201c\u201d\u2018\u2019\u00b7"
 )
 _FOOTER_LINES = (
-    re.compile(r"[-—–－−~～_]+\s*\d{1,4}\s*[-—–－−~～_]+"),
-    re.compile(r"第\s*\d{1,4}\s*页(?:\s*[,，/／、]?\s*共\s*\d{1,4}\s*页)?"),
-    re.compile(r"共\s*\d{1,4}\s*页\s*[,，/／、]?\s*第\s*\d{1,4}\s*页"),
+    regex.compile(r"[-—–－−~～_]+\s*\d{1,4}\s*[-—–－−~～_]+"),
+    regex.compile(r"第\s*\d{1,4}\s*页(?:\s*[,，/／、]?\s*共\s*\d{1,4}\s*页)?"),
+    regex.compile(r"共\s*\d{1,4}\s*页\s*[,，/／、]?\s*第\s*\d{1,4}\s*页"),
 )
 _HSPACE = "[ \t\u3000\xa0]+"
-_HAN_GAP = re.compile(f"(?<=[{_HAN}]){_HSPACE}(?=[{_HAN}])")
-_PUNCT_GAP = re.compile(
+_HAN_GAP = regex.compile(f"(?<=[{_HAN}]){_HSPACE}(?=[{_HAN}])")
+_PUNCT_GAP = regex.compile(
     f"(?<=[{_CJK_PUNCT}]){_HSPACE}(?=[{_HAN}{_CJK_PUNCT}])|(?<=[{_HAN}]){_HSPACE}(?=[{_CJK_PUNCT}])"
 )
-_HAN_CHAR = re.compile(f"[{_HAN}]")
-_TERMINAL = re.compile(r"[。！？：；!?:;…][\"”’」』）)】]*$")
-_HEADING = re.compile(
+_HAN_CHAR = regex.compile(f"[{_HAN}]")
+_TERMINAL = regex.compile(r"[。！？：；!?:;…][\"”’」』）)】]*$")
+_HEADING = regex.compile(
     r"^(?:[一二三四五六七八九十百零〇]+[、.．]"
     r"|[（(][一二三四五六七八九十百零〇]+[)）]"
     r"|[（(]\d{1,3}[)）]"
@@ -648,25 +650,26 @@ _HEADING = re.compile(
     r"|第[一二三四五六七八九十百零〇\d]+[章节部分篇条]"
     r"|[①-⑳])"
 )
-_JOIN_END = re.compile(f"[{_HAN}{_CJK_PUNCT}]$")
-_JOIN_START = re.compile(f"^[{_HAN}{_CJK_PUNCT}0-9]")
-_ASCII_END = re.compile(r"[0-9A-Za-z%.]$")
-_HAN_START = re.compile(f"^[{_HAN}]")
-_HAN_ANY = re.compile(f"[{_HAN}]")
+_JOIN_END = regex.compile(f"[{_HAN}{_CJK_PUNCT}]$")
+_JOIN_START = regex.compile(f"^[{_HAN}{_CJK_PUNCT}0-9]")
+_ASCII_END = regex.compile(r"[0-9A-Za-z%.]$")
+_HAN_START = regex.compile(f"^[{_HAN}]")
+_HAN_ANY = regex.compile(f"[{_HAN}]")
 
 
 def _collapse_spacing(line: str) -> str:
     """Remove the gap between two Han characters when either side is an isolated character
     ("洛  阳  市" -> "洛阳市"), and any gap next to CJK punctuation."""
 
-    def repl(match: re.Match[str]) -> str:
+    def repl(match: regex.Match[str]) -> str:
         # the gap is between two Han characters; is either of them a run of exactly one?
         start, end = match.start(), match.end()
         isolated_before = start < 2 or _HAN_CHAR.match(line, start - 2) is None
         isolated_after = end + 1 >= len(line) or _HAN_CHAR.match(line, end + 1) is None
         return "" if isolated_before or isolated_after else match.group()
 
-    return _PUNCT_GAP.sub("", _HAN_GAP.sub(repl, line))
+    collapsed: str = _PUNCT_GAP.sub("", _HAN_GAP.sub(repl, line))
+    return collapsed
 
 
 def _width(line: str) -> int:
@@ -788,7 +791,7 @@ def _is_metadata(name: str) -> bool:
 
 def _unsafe_name(name: str) -> str | None:
     posix = name.replace("\\", "/")
-    if posix.startswith("/") or re.match(r"^[A-Za-z]:", posix):
+    if posix.startswith("/") or regex.match(r"^[A-Za-z]:", posix):
         return "absolute path"
     if ".." in posix.split("/"):
         return "'..' component"
