@@ -21,8 +21,11 @@ from __future__ import annotations
 
 import ctypes
 import json
+import multiprocessing
+import multiprocessing.context
 import os
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -60,12 +63,13 @@ __all__ = [
 #: Documents, and characters, sent to a worker process in one task: big enough that the
 #: inter-process overhead (measured at about 0.1 ms a task) is small next to the work (about 5 ms
 #: for a 700-character report), small enough that the workers stay evenly loaded and a crash has
-#: few neighbours to re-run.  Four documents a task keeps a folder of a few hundred reports evenly
-#: spread over the workers (at 16, the last tasks left one worker idle: 1.4x instead of 1.8x).
+#: few neighbours to re-run.  The last task of a run leaves the other worker idle for about half a
+#: task: on the 193-file bench folder, two documents a task beat four (at sixteen, --jobs 2 was
+#: 1.4x instead of 1.8x), and one was no better than two.
 #: The character cap also bounds memory: a chunk's results (JSON Lines, several times the text)
 #: wait in the parent until their turn, so at 2**17 characters a 200 MB archive runs with --jobs 2
 #: in about 200 MB of RSS for the whole process tree, against about 380 MB at 2**20.
-CHUNK_DOCS = 4
+CHUNK_DOCS = 2
 CHUNK_CHARS = 1 << 17
 #: Tasks in flight per worker process: the read-ahead window that keeps every worker busy while
 #: the output is written strictly in input order.
@@ -76,14 +80,15 @@ InputItem = InputDocument | InputFailure
 
 @dataclass(frozen=True, slots=True)
 class DocumentOutput:
-    """The records of one input as JSON Lines (its ``document`` or ``error`` record last).
+    """The records of one input as UTF-8 JSON Lines (its ``document`` or ``error`` record last).
 
-    Workers serialise: a JSON Lines writer only copies ``lines``, so the parent process, which
-    shares the CPUs with the workers, does as little per record as possible.
+    Workers serialise and encode: a JSON Lines writer only copies ``data``, and bytes cross the
+    pipe from a worker without being decoded, so the parent process, which shares the CPUs with
+    the workers, does as little per record as possible.
     """
 
     source: str
-    lines: str
+    data: bytes
     failed: bool
     chars: int
 
@@ -91,16 +96,26 @@ class DocumentOutput:
     def from_records(
         cls, source: str, records: list[dict[str, Any]], failed: bool, chars: int
     ) -> DocumentOutput:
-        return cls(source, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), failed, chars)
+        lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        return cls(source, lines.encode("utf-8"), failed, chars)
+
+    @property
+    def lines(self) -> str:
+        """The JSON Lines as text."""
+        return self.data.decode("utf-8")
 
     @property
     def records(self) -> list[dict[str, Any]]:
-        """The records as dicts (parsed from ``lines``)."""
-        return [json.loads(line) for line in self.lines.splitlines()]
+        """The records as dicts (parsed from ``data``).
+
+        Split at ``\\n`` only: a record's text may hold U+2028 or U+0085, which ``json.dumps``
+        leaves as they are and ``str.splitlines`` would cut at.
+        """
+        return [json.loads(line) for line in self.data.split(b"\n") if line]
 
     @property
     def n_records(self) -> int:
-        return self.lines.count("\n")
+        return self.data.count(b"\n")
 
 
 @dataclass
@@ -332,6 +347,24 @@ def _init_worker() -> None:
     warm_up()
 
 
+def _fork_context() -> multiprocessing.context.BaseContext | None:
+    """The ``fork`` start method when it is safe (workers start warm), else the platform's default.
+
+    Forking is safe on Linux in a process with a single thread: the command line creates its pool
+    before starting any thread (its progress bar runs none), and ``ProcessPoolExecutor`` forks all
+    its workers before it starts its own manager thread.  A library caller with threads of its own
+    (a notebook, a web server) gets the default start method instead, whose workers warm up
+    themselves.  Asked for by name because Python 3.14 makes ``forkserver`` the Linux default.
+    """
+    if (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    ):
+        return multiprocessing.get_context("fork")
+    return None
+
+
 def _process_chunk(chunk: list[InputItem], with_text: bool, timeout: float | None) -> list[DocumentOutput]:
     return [process_input(item, with_text=with_text, timeout=timeout) for item in chunk]
 
@@ -400,7 +433,12 @@ class LocalEngine:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         self.close()
-        self._pool = ProcessPoolExecutor(self.jobs, initializer=_init_worker)
+        context = _fork_context()
+        if context is not None:
+            # Forked workers start with this process's memory: warm it once here (about 0.1 s)
+            # instead of once in every worker, where it would be paid again in CPU time.
+            warm_up()
+        self._pool = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_init_worker)
         return self._pool
 
     def _submit(self, chunk: list[InputItem]) -> Future[list[DocumentOutput]]:

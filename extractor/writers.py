@@ -54,16 +54,32 @@ class RecordWriter(Protocol):
 class JsonLinesWriter:
     def __init__(self, out: IO[str]) -> None:
         self._out = out
+        # Encoded lines go straight to the byte stream under a UTF-8 text stream (a file, stdout);
+        # any other stream gets them decoded.
+        encoding = (getattr(out, "encoding", None) or "").lower().replace("_", "-")
+        self._binary: IO[bytes] | None = (
+            getattr(out, "buffer", None) if encoding in ("utf-8", "utf8") else None
+        )
+        self._text_pending = False
 
     def write(self, record: Mapping[str, Any]) -> None:
         self._out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._text_pending = True
 
-    def write_lines(self, lines: str) -> None:
-        """Records already serialised as JSON Lines (by a worker process)."""
-        self._out.write(lines)
+    def write_encoded(self, data: bytes) -> None:
+        """Records already serialised as UTF-8 JSON Lines (by a worker process)."""
+        if self._binary is None:
+            self._out.write(data.decode("utf-8"))
+            return
+        if self._text_pending:  # keep the order of text written before
+            self._out.flush()
+            self._text_pending = False
+        self._binary.write(data)
 
     def close(self) -> None:
         self._out.flush()
+        if self._binary is not None:
+            self._binary.flush()
 
 
 class JsonWriter:

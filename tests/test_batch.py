@@ -618,3 +618,48 @@ def test_run_batch_library_entry_point(tmp_path: Path) -> None:
     assert [o.failed for o in outputs] == [False, True, True]
     assert outputs[0].records[0]["value"] == 1200000000
     assert outputs[0].records[-1]["type"] == "document"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork is chosen on Linux only")
+def test_workers_are_forked_only_from_a_single_threaded_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch.threading, "active_count", lambda: 1)
+    context = batch._fork_context()
+    assert context is not None and context.get_start_method() == "fork"
+    monkeypatch.setattr(batch.threading, "active_count", lambda: 2)
+    assert batch._fork_context() is None  # forking beside another thread may deadlock
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork is chosen on Linux only")
+def test_forked_workers_start_warm(tmp_path: Path) -> None:
+    # In a fresh process: the segmenter (jieba's dictionary) is loaded once, in the parent before
+    # it forks, and never in a worker.
+    log = tmp_path / "loads.txt"
+    code = (
+        "import os, sys\n"
+        "from extractor import batch, segment\n"
+        "from extractor.readers import InputDocument\n"
+        "real = segment.Segmenter.__init__\n"
+        "def counting(self):\n"
+        f"    with open({str(log)!r}, 'a') as f: f.write(f'{{os.getpid()}}\\n')\n"
+        "    real(self)\n"
+        "segment.Segmenter.__init__ = counting\n"
+        "text = '全年新增城镇就业1.2万人，完成投资5亿元。'\n"
+        "docs = [InputDocument(f'd{i}', text, 'utf-8', 'text', len(text)) for i in range(12)]\n"
+        "with batch.LocalEngine(2) as engine:\n"
+        "    outs = list(engine.run(docs))\n"
+        "assert [o.source for o in outs] == [d.source for d in docs]\n"
+        "assert not any(o.failed for o in outs) and all(o.n_records > 1 for o in outs)\n"
+        "print(os.getpid())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert log.read_text().split() == [out.stdout.strip()]
+
+
+def test_records_survive_line_separators_inside_text() -> None:
+    # json.dumps(ensure_ascii=False) leaves U+2028 and U+0085 as they are; str.splitlines would
+    # cut a record there.
+    records = [{"type": "metric", "text": "1万\u2028人"}, {"type": "document", "title": "a\x85b"}]
+    out = batch.DocumentOutput.from_records("a.txt", records, False, 5)
+    assert out.records == records
+    assert out.n_records == 2
+    assert out.lines.endswith("\n") and out.data == out.lines.encode("utf-8")

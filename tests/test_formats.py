@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,45 @@ def test_same_metrics_as_utf8(files: dict[str, Path], name: str) -> None:
 )
 def test_document_record_says_which_encoding(files: dict[str, Path], name: str, encoding: str) -> None:
     assert extractor.extract_file(files[name]).document.encoding == encoding
+
+
+# --- JSON Lines written from bytes (what worker processes send) --------------------------------
+
+
+def test_encoded_lines_keep_their_order_with_text_records(tmp_path: Path) -> None:
+    from extractor.writers import JsonLinesWriter
+
+    path = tmp_path / "out.jsonl"
+    with path.open("w", encoding="utf-8") as f:
+        writer = JsonLinesWriter(f)
+        writer.write({"n": 1, "t": "一"})
+        writer.write_encoded('{"n": 2, "t": "二"}\n'.encode())
+        writer.write({"n": 3, "t": "三"})
+        writer.write_encoded('{"n": 4, "t": "四"}\n'.encode())
+        writer.close()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["n"] for line in lines] == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030"])
+def test_encoded_lines_go_through_a_stream_of_another_encoding(tmp_path: Path, encoding: str) -> None:
+    from extractor.writers import JsonLinesWriter
+
+    path = tmp_path / "out.jsonl"
+    with path.open("w", encoding=encoding) as f:
+        writer = JsonLinesWriter(f)
+        writer.write_encoded('{"t": "万人"}\n'.encode())
+        writer.close()
+    assert json.loads(path.read_text(encoding=encoding)) == {"t": "万人"}
+    if encoding == "utf-8-sig":
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # the BOM is still written
+
+
+def test_encoded_lines_into_a_string_buffer() -> None:
+    import io
+
+    from extractor.writers import JsonLinesWriter
+
+    buf = io.StringIO()
+    JsonLinesWriter(buf).write_encoded('{"t": "万人"}\n'.encode())
+    assert buf.getvalue() == '{"t": "万人"}\n'
