@@ -74,6 +74,12 @@ def test_bench_quick_writes_every_figure(tmp_path: Path) -> None:
     for key in DERIVED_STAGES:
         assert isinstance(res["stages_s"].get(key), float), (key, res["stages_s"].get(key))
 
+    for size in ("small", "large"):  # wall-clock rates on both folders, start-up included
+        wall = res["cli_wall"][size]
+        assert all(_positive(wall[k]) for k in ("chars", "jobs1_cps", "jobs2_cps", "jobs2_vs_jobs1")), wall
+    assert res["cli_wall"]["large"]["chars"] > res["cli_wall"]["small"]["chars"]
+    assert set(res["cli_fixed_s"]) == {"1", "2"}
+
     assert len(res["peak_rss_mb"]) == 2  # two archive sizes
     assert all(_positive(v) for v in res["peak_rss_mb"].values()), res["peak_rss_mb"]
     for jobs in ("jobs1", "jobs2"):
