@@ -7,7 +7,9 @@ One run measures, interleaving the contenders round by round so that machine dri
 * time per stage: decode, normalise, numbers, classification (including segmentation),
   segmentation alone (≈ classify with a cold cache − with a warm cache), structure, records
   (the rest of ``extract``) and serialisation;
-* CLI throughput on a folder of the same text with ``--jobs 1`` and ``--jobs 2``;
+* CLI throughput with ``--jobs 1`` and ``--jobs 2``: wall-clock rates on a folder of the same
+  text and on one four times its size (``--cli-scale``), and the marginal rate between the two
+  (extra characters over extra seconds), which leaves out what every run pays once;
 * peak memory (RSS, summed over the CLI's process tree) on generated zip archives of two sizes;
 * start-up: ``extractor --help``, and ``import extractor`` plus the first ``extract`` call.
 
