@@ -351,8 +351,8 @@ def _patterns() -> _Patterns:
         rf"(?<![第0-9０-９{''.join(digits)}{ten}]){pre}(?P<num>{num})(?:{alternation(dc.units)})"
     )
     declared_theme = regex.compile(
-        rf"(?:{alternation(dc.theme_connectors)})[“\"](?P<num>{num})(?:{alternation(dc.theme_infixes)})?"
-        rf"(?P<suffix>{alternation(th.suffixes)})[”\"]"
+        rf"(?:{alternation(dc.theme_connectors)})(?P<span>[“\"](?P<num>{num})(?:{alternation(dc.theme_infixes)})?"
+        rf"(?P<suffix>{alternation(th.suffixes)})[”\"])"
     )
     declared_focus = regex.compile(rf"[“\"]?(?P<num>{num})(?:{alternation(dc.focus_units)})[”\"]?")
     numeral_list = regex.compile(
@@ -919,7 +919,9 @@ def _declared(
     ends = p.vocab.text.sentence_ends
 
     def add(what: str, declared: int, found: int, m: Any) -> None:
-        out.append(DeclaredCount(what, declared, found, found == declared, m.start(), m.end(), m.group()))
+        # The span is the count itself (“五劲”), not the connector that let us find it (以).
+        g = "span" if "span" in m.re.groupindex else 0
+        out.append(DeclaredCount(what, declared, found, found == declared, m.start(g), m.end(g), m.group(g)))
 
     for m in p.declared.finditer(text):
         declared = _cn_value(m.group("num"), p)

@@ -434,8 +434,8 @@ def test_declared_counts(text: str, expected: list[tuple[str, int, int, bool]]) 
 def test_declared_themes_match_in_themed_document() -> None:
     checks = find_structure(THEMED).checks
     assert [(c.what, c.declared, c.found, c.ok, c.text) for c in checks] == [
-        ("sections", 3, 3, True, "以“三劲”"),
-        ("sections", 3, 3, True, "以“三劲”"),
+        ("sections", 3, 3, True, "“三劲”"),
+        ("sections", 3, 3, True, "“三劲”"),
     ]
 
 
