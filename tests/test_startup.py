@@ -34,11 +34,13 @@ def test_help_loads_none_of_the_heavy_modules() -> None:
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_a_quiet_extraction_loads_only_the_pipeline_and_jieba(tmp_path: Path, jobs: str) -> None:
+def test_a_quiet_extraction_loads_only_what_it_uses(tmp_path: Path, jobs: str) -> None:
     reports = []
     for i in range(3):
         reports.append(tmp_path / f"r{i}.txt")
         reports[-1].write_text("全年新增城镇就业1.2万人，完成投资5亿元。", encoding="utf-8")
     args = ["extract", *map(str, reports), "-o", str(tmp_path / "out.jsonl"), "--quiet", "--jobs", jobs]
-    assert _modules_after(args) == {"jieba", "extractor.pipeline"}
+    # With --jobs 2 the command loads the extractor itself only to fork warm workers (Linux).
+    warm_parent = jobs == "1" or sys.platform.startswith("linux")
+    assert _modules_after(args) == ({"jieba", "extractor.pipeline"} if warm_parent else set())
     assert (tmp_path / "out.jsonl").read_text(encoding="utf-8").count('"type": "document"') == 3
