@@ -24,12 +24,9 @@ __all__ = ["Classifier", "Meaning"]
 _CLAUSE_BREAK = "，,。；;！？!?：:\n、《》"
 # The same without 、, for finding a 分别 list's subjects.
 _CLAUSE_BREAK_NO_LIST = "，,。；;！？!?：:\n《》"
-_LIST_SPLIT = regex.compile(r"、|和|及|与|以及")
 # A parenthesis closing the text before a number: 生产总值(GDP)262.6亿元.
 _PAREN_TAIL = regex.compile(r"[（(][^（）()]{0,16}[）)]$")
 _PAREN_HEAD = regex.compile(r"^[（(][^（）()]{0,30}[）)]")
-# A year opening a noun phrase: 2022年万载县农业机械总动力 → 万载县农业机械总动力.
-_YEAR_HEAD = regex.compile(r"^(?:19|20)[0-9]{2}年(?:末|底|初|全年|上半年|前三季度)?")
 _SENTENCE_BREAK = "。！？!?\n；;"
 _QUOTED = regex.compile(r"“[^“”\n]{0,40}”|\"[^\"\n]{0,40}\"|《[^《》\n]{0,40}》")
 _YEAR = regex.compile(r"(?<![0-9])((?:19|20)[0-9]{2})年(?!代)")
@@ -84,6 +81,10 @@ class Classifier:
         self._comparisons = _Suffixes(rules.object.comparisons)
         # One or more determiners opening a phrase: 全年, 其中, 全县 …
         self._determiner_run = regex.compile(f"^(?:{alternation(rules.object.determiners)})+")
+        # A year opening a noun phrase: 2022年万载县农业机械总动力 → 万载县农业机械总动力.
+        self._year_head = regex.compile(rf"^(?:19|20)[0-9]{{2}}年(?:{alternation(rules.object.year_parts)})?")
+        # The subjects of a 分别 list are split where the bounds would be joined (、, 和, 及 …).
+        self._list_split = _pattern(rules.conjunctions)
         self._adverbs = frozenset(rules.object.adverbs)
         self._heads = frozenset(rules.object.heads)
         self._nominal_verbs = frozenset(rules.object.nominal_verbs)
@@ -234,7 +235,7 @@ class Classifier:
             noun = core[spans[-2][1] if len(spans) > 1 else 0 : spans[-1][0]]
             if noun in self._adverbs:
                 noun = ""
-        noun = self._strip_determiners(_YEAR_HEAD.sub("", noun.strip()))
+        noun = self._strip_determiners(self._year_head.sub("", noun.strip()))
         while noun[:2] in self._adverbs or noun[:1] in self._adverbs:
             noun = noun[2:] if noun[:2] in self._adverbs else noun[1:]
         noun = noun.strip("的")
@@ -263,7 +264,9 @@ class Classifier:
                 if len(gap) > 4 or any(ch in _CLAUSE_BREAK_NO_LIST for ch in gap):
                     break
                 group.append(group[-1] + 1)
-            subjects = [self._strip_determiners(x.strip()) for x in _LIST_SPLIT.split(head[:at]) if x.strip()]
+            subjects = [
+                self._strip_determiners(x.strip()) for x in self._list_split.split(head[:at]) if x.strip()
+            ]
             subjects = _share_tail(subjects)
             if len(group) > 1 and len(subjects) == len(group):
                 for k, idx in enumerate(group):

@@ -179,6 +179,7 @@ class ObjectRules(_Strict):
     nominal_verbs: list[str]
     heads: list[str]
     adverbs: list[str]
+    year_parts: list[str]
 
 
 class RuleSpec(_Strict):
