@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -193,9 +194,7 @@ class Extractor:
         start, end = span
         unit = None
         if cand.unit is not None:
-            unit = Unit(
-                surface=cand.unit_surface, name=cand.unit.name, kind=cand.unit.kind, scale=cand.unit.scale
-            )
+            unit = _unit(cand.unit_surface, cand.unit.name, cand.unit.kind, cand.unit.scale)
         section_id, item_id = structure.locate(start)
         cls = _METRIC_CLASSES.get(cand.kind, Measure)
         # The values come from checked data files and rules: build without re-validating (the
@@ -220,6 +219,12 @@ class Extractor:
             item_id=item_id,
             rule=",".join((cand.rule, *meaning.rules)),
         )
+
+
+@lru_cache(maxsize=1024)
+def _unit(surface: str | None, name: str, kind: str, scale: Decimal) -> Unit:
+    """The (frozen, so shareable) Unit of every metric with this unit: built and checked once."""
+    return Unit(surface=surface, name=name, kind=cast(Kind, kind), scale=scale)
 
 
 _DEFAULT: Extractor | None = None
