@@ -918,9 +918,7 @@ def _declared(
         run_sizes[t.run] = run_sizes.get(t.run, 0) + 1
     ends = p.vocab.text.sentence_ends
 
-    def add(what: str, declared: int, found: int, m: Any) -> None:
-        # The span is the count itself (“五劲”), not the connector that let us find it (以).
-        g = "span" if "span" in m.re.groupindex else 0
+    def add(what: str, declared: int, found: int, m: Any, g: int | str = 0) -> None:
         out.append(DeclaredCount(what, declared, found, found == declared, m.start(g), m.end(g), m.group(g)))
 
     for m in p.declared.finditer(text):
@@ -948,7 +946,8 @@ def _declared(
         declared = _cn_value(m.group("num"), p)
         starts = theme_starts.get("theme:" + m.group("suffix"), [])
         if declared > 0:
-            add("sections", declared, len(starts) - bisect_right(starts, m.end() - 1), m)
+            # The span is the count itself (“五劲”), not the connector that found it (以).
+            add("sections", declared, len(starts) - bisect_right(starts, m.end() - 1), m, "span")
     focus_starts = [t.start for t, f in zip(items, focus, strict=True) if f]
     for m in p.declared_focus.finditer(text):
         declared = _cn_value(m.group("num"), p)
