@@ -184,11 +184,7 @@ def extract(
         out_stream: TextIO | None = None
         if output is not None and fmt is not OutputFormat.parquet:
             file_encoding = "utf-8-sig" if excel else "utf-8"
-            out_file = (
-                output.open("a", encoding=file_encoding, newline="")
-                if resume
-                else output.open("w", encoding=file_encoding, newline="")
-            )
+            out_file = output.open("a" if resume else "w", encoding=file_encoding, newline="")
             stack.callback(out_file.close)
             out_stream = out_file
         elif output is None:
