@@ -653,8 +653,6 @@ _HEADING = regex.compile(
 _JOIN_END = regex.compile(f"[{_HAN}{_CJK_PUNCT}]$")
 _JOIN_START = regex.compile(f"^[{_HAN}{_CJK_PUNCT}0-9]")
 _ASCII_END = regex.compile(r"[0-9A-Za-z%.]$")
-_HAN_START = regex.compile(f"^[{_HAN}]")
-_HAN_ANY = regex.compile(f"[{_HAN}]")
 
 
 def _collapse_spacing(line: str) -> str:
@@ -688,8 +686,8 @@ def _joins(prev: str, nxt: str, full_width: float) -> bool:
     # number (a table value) nor for a table-like row with spaces between cells
     return (
         _ASCII_END.search(prev) is not None
-        and _HAN_START.match(nxt) is not None
-        and _HAN_ANY.search(prev) is not None
+        and _HAN_CHAR.match(nxt) is not None
+        and _HAN_CHAR.search(prev) is not None
         and " " not in prev.strip()
     )
 
