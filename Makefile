@@ -4,7 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
-DEV_DOCS := hulan_campaign.txt gov_report_2016_state_council.txt stats_bulletin_2022_wanzai_county.txt
+# The documents to score are the ones the gold names (its "doc"/"source" keys), not a hand-kept list.
+GOLD := $(SHARED)/gold/dev.jsonl
+TARGETS := $(SHARED)/gold/targets_2026.jsonl
 
 .PHONY: install demo test eval lint schemas bench clean
 
@@ -31,8 +33,12 @@ test: install
 
 eval: install
 	@mkdir -p out
-	@$(BIN)/extractor extract $(addprefix $(SHARED)/corpora/,$(DEV_DOCS)) -o out/dev.jsonl --quiet
-	@$(BIN)/python $(SHARED)/eval/score.py $(SHARED)/gold/dev.jsonl out/dev.jsonl | tail -n 1
+	@$(BIN)/python -c "import json,sys; print(*sorted({r.get('doc') or r.get('source') for r in map(json.loads, open(sys.argv[1], encoding='utf-8')) if r.get('file') is None} | {r['file'] for r in map(json.loads, open(sys.argv[2], encoding='utf-8'))}), sep='\\n')" $(GOLD) $(TARGETS) > out/dev.docs
+	@sed 's|^|$(SHARED)/corpora/|' out/dev.docs | xargs $(BIN)/extractor extract -o out/dev.jsonl --quiet
+	@echo "dev gold: $$(wc -l < out/dev.docs) documents"; for d in $$(cat out/dev.docs); do \
+	  if grep -q "\"$$d\"" $(GOLD); then printf '%-50s ' $$d; $(BIN)/python $(SHARED)/eval/score.py $(GOLD) out/dev.jsonl --doc $$d | tail -n 1 | cut -c1-200; fi; done
+	@echo "all:"; $(BIN)/python $(SHARED)/eval/score.py $(GOLD) out/dev.jsonl | tail -n 1
+	@echo "targets table:"; $(BIN)/python $(SHARED)/eval/targets.py $(TARGETS) out/dev.jsonl | tail -n 1
 
 lint: install
 	$(BIN)/ruff check extractor tests benchmarks
