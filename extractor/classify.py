@@ -17,6 +17,7 @@ import regex
 from .lexicon import Lexicon, alternation, load_lexicon
 from .quantities import Candidate
 from .segment import get_segmenter
+from .tense import Context, Tenses
 
 __all__ = ["Classifier", "Meaning"]
 
@@ -29,7 +30,6 @@ _PAREN_TAIL = regex.compile(r"[（(][^（）()]{0,16}[）)]$")
 _PAREN_HEAD = regex.compile(r"^[（(][^（）()]{0,30}[）)]")
 _SENTENCE_BREAK = "。！？!?\n；;"
 _QUOTED = regex.compile(r"“[^“”\n]{0,40}”|\"[^\"\n]{0,40}\"|《[^《》\n]{0,40}》")
-_YEAR = regex.compile(r"(?<![0-9])((?:19|20)[0-9]{2})年(?!代)")
 _HAN_CHAR = regex.compile(r"\p{Han}")
 _QUOTE_CHARS = str.maketrans("", "", "“”\"'‘’「」")
 # Object-bearing kinds: "182名领导干部" counts 领导干部 (after the number); a money or percent
@@ -98,17 +98,23 @@ class Classifier:
         self._verb_set = frozenset(rules.object.verbs)
         self._status_cues = _pattern([w for r in rules.status for w in r.words])
         self._status_of = {w: (r.value, r.id) for r in rules.status for w in r.words}
+        self._status_in_review = {
+            w: (r.in_review, r.id + ".review") for r in rules.status if r.in_review for w in r.words
+        }
+        self.tenses = Tenses(rules)
         self._not_cues = _pattern(rules.not_cues)
         self._noun_cues = frozenset(rules.noun_cues)
-        self._heading_cues = tuple(rules.heading_cues)
         self._stative_links = tuple(rules.stative_links)
         self._conjunctions = frozenset(rules.conjunctions)
         self._before_units = frozenset(rules.object.before_units)
-        self._heading_not_cues = tuple(rules.heading_not_cues)
         self._people_cues = tuple(sorted(lex.context.bare_magnitude.people_after, key=len, reverse=True))
         self._people_heads = _pattern(lex.context.bare_magnitude.people_heads)
         self._indicator_of = {alias: ind.id for ind in lex.indicators for alias in ind.aliases}
+        self._indicator_kinds = {ind.id: frozenset(ind.kinds) for ind in lex.indicators if ind.kinds}
         self._indicator_pattern = _pattern(list(self._indicator_of))
+        self._own_region = tuple(rules.object.own_region)
+        self._shares = tuple(rules.object.shares)
+        self._links_at_start = _pattern([*rules.links, *rules.object.indicator_leads])
 
     # ------------------------------------------------------------------ helpers
     def _strip_links(self, text: str) -> str:
@@ -132,13 +138,7 @@ class Classifier:
         bounds = get_segmenter().boundaries(clause)
         return [(s, e) for s, e in matches if s in bounds and e in bounds]
 
-    def heading_is_target(self, heading: str) -> bool:
-        """Is a section with this heading about goals (今年工作, 主要目标)?"""
-        if any(cue in heading for cue in self._heading_not_cues):
-            return False
-        return any(cue in heading for cue in self._heading_cues)
-
-    def _sentence_status(self, sentence: str) -> tuple[str, str] | None:
+    def _sentence_status(self, sentence: str, review: bool) -> tuple[str, str] | None:
         masked = _QUOTED.sub(lambda m: "□" * len(m.group(0)), sentence)
         masked = self._not_cues.sub(lambda m: "□" * len(m.group(0)), masked)
         for m in self._status_cues.finditer(masked):
@@ -147,10 +147,18 @@ class Classifier:
             # 计划投资, 安排资金 are plans; 实施倍增计划，… names a programme.
             if word in self._noun_cues and not (nxt.isdigit() or _HAN_CHAR.match(nxt)):
                 continue
+            if review and word in self._status_in_review:
+                return self._status_in_review[word]
             return self._status_of[word]
         return None
 
-    def _indicator(self, obj: str | None) -> str | None:
+    def _indicator(self, obj: str | None, kind: str, own: tuple[str, ...]) -> str | None:
+        """The indicator ``obj`` names, if it is that indicator of the report's own region.
+
+        ``own`` are the words naming the region (全省, 广东省, 广东 …).  Another word before the
+        alias (海洋生产总值, 大湾区经济总量), a share (占GDP比重) or a kind that cannot measure the
+        indicator ("20条") gives none.
+        """
         if not obj:
             return None
         best = max(
@@ -158,7 +166,35 @@ class Classifier:
             key=lambda m: len(m.group(0)),
             default=None,
         )
-        return self._indicator_of[best.group(0)] if best is not None else None
+        if best is None:
+            return None
+        ind = self._indicator_of[best.group(0)]
+        kinds = self._indicator_kinds.get(ind)
+        if kinds is not None and kind not in kinds:
+            return None
+        alias = best.group(0)
+        if any(w in obj and w not in alias for w in self._shares):
+            return None
+        prefix = obj[: best.start()]
+        while prefix:
+            head = prefix.startswith(own) and next(w for w in own if prefix.startswith(w))
+            if not head:
+                m = self._links_at_start.match(prefix)
+                head = m.group(0) if m is not None else ""
+            if not head:
+                return None
+            prefix = prefix[len(head) :]
+        return ind
+
+    def own_region_words(self, region: str | None) -> tuple[str, ...]:
+        """Words naming the report's own region: 全省, 我省 … and 广东省, 广东 for 广东省."""
+        words = list(self._own_region)
+        if region:
+            words.append(region)
+            stem = regex.sub(r"(?:省|市|自治区|特别行政区|县|区|自治州|州|盟|旗)$", "", region)
+            if len(stem) >= 2:
+                words.append(stem)
+        return tuple(sorted(set(words), key=len, reverse=True))
 
     # ------------------------------------------------------------------ stages
     def _direction(
@@ -279,13 +315,18 @@ class Classifier:
         self,
         text: str,
         cands: Sequence[Candidate],
-        section_info: Callable[[int], tuple[bool, int | None]] | None = None,
+        context: Callable[[int], Context] | None = None,
+        doc_year: int | None = None,
+        region: str | None = None,
     ) -> list[Meaning]:
         """Meaning of each candidate (in order) in ``text``.
 
-        ``section_info(pos)`` tells whether the section around ``pos`` is about goals (its heading
-        says 今年工作, 主要目标 …) and which year its heading names, if any.
+        ``context(pos)`` tells which way the part of the document around ``pos`` looks (back at
+        results or ahead at goals, :mod:`extractor.tense`) and the year it implies; ``doc_year``
+        is the document's own year (今年, 去年 are read against it), ``region`` its region (an
+        indicator is set only for the report's own region).
         """
+        own = self.own_region_words(region)
         out: list[Meaning] = []
         prev_end = -1
         prev: Meaning | None = None
@@ -349,24 +390,36 @@ class Classifier:
 
             # A goal is announced before its figure (力争…, 预期目标是…); a cue after the number
             # is a purpose clause (…,确保任务落实).
-            status = self._sentence_status(text[sentence_start : c.start])
-            in_target, heading_year = section_info(c.start) if section_info else (False, None)
+            ctx = context(c.start) if context else _NO_CONTEXT
+            status = self._sentence_status(text[sentence_start : c.start], ctx.tense == "review")
             if status is not None:
                 meaning.status, rid = status
                 rules.append(rid)
-            elif in_target:
+            elif ctx.tense == "plan":
                 meaning.status = "target"
                 rules.append("status.target_section")
 
             # The object first; then the words before the number, which still hold a verb that
             # belongs to the indicator's name (经济增长, 居民消费价格涨幅).
-            meaning.indicator = self._indicator(meaning.object) or self._indicator(before)
-            years = _YEAR.findall(text, sentence_start, c.start)
-            meaning.period = int(years[-1]) if years else heading_year
+            meaning.indicator = self._indicator(meaning.object, c.kind, own) or self._indicator(
+                before, c.kind, own
+            )
+            paragraph_start = text.rfind("\n", 0, c.start) + 1
+            period = self.tenses.period_in(text[paragraph_start : c.start], doc_year)
+            if period is None or (
+                # A figure already achieved cannot be of a year that has not come (2026年拟新增的
+                # 项目 in a 2025 review was counted in 2025): the review's own year.
+                meaning.status == "actual" and ctx.tense == "review" and ctx.period and period > ctx.period
+            ):
+                period = ctx.period
+            meaning.period = period
             meaning.rules = tuple(rules)
             out.append(meaning)
             prev, prev_end, prev_sentence = meaning, c.end, sentence_start
         return out
+
+
+_NO_CONTEXT = Context(None, None)
 
 
 def _share_tail(subjects: list[str]) -> list[str]:

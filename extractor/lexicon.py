@@ -169,6 +169,21 @@ class StatusRule(_Strict):
     id: str
     value: Literal["target", "actual"]
     words: list[str]
+    # What the cue means in a part that looks back (a review, a 工作总结): 争取 there is "secured".
+    in_review: Literal["target", "actual"] | None = None
+
+
+class TenseRules(_Strict):
+    """Which way a part of a document looks, and the year its figures refer to."""
+
+    review_openers: list[str]
+    plan_periods: list[str]
+    horizons: list[str]
+    this_year: list[str]
+    next_year: list[str]
+    last_year: list[str]
+    year_not_period_before: list[str]
+    year_not_period_after: list[str]
 
 
 class ObjectRules(_Strict):
@@ -180,6 +195,9 @@ class ObjectRules(_Strict):
     heads: list[str]
     adverbs: list[str]
     year_parts: list[str]
+    own_region: list[str]
+    indicator_leads: list[str]
+    shares: list[str]
 
 
 class RuleSpec(_Strict):
@@ -194,6 +212,7 @@ class RuleSpec(_Strict):
     heading_not_cues: list[str]
     stative_links: list[str]
     conjunctions: list[str]
+    tense: TenseRules
     object: ObjectRules
 
     @model_validator(mode="after")
@@ -209,6 +228,9 @@ class IndicatorSpec(_Strict):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     name: str
     aliases: list[str] = Field(min_length=1)
+    # The metric kinds that can measure it (GDP growth is a percent, GDP a money amount; "20条"
+    # is neither).  Empty: any kind.
+    kinds: list[Kind] = []
 
 
 class _IndicatorsFile(_Strict):

@@ -42,6 +42,7 @@ from .models import (
 from .normalize import normalize
 from .quantities import Candidate, QuantityFinder, Rejection
 from .structure import Structure, find_structure
+from .tense import Context
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -128,15 +129,13 @@ class Extractor:
         norm = normalize(text)
         cands, rejected = self.finder.find(norm.text)
         structure = find_structure(text)
-        target_sections = [
-            (s.start, s.end) for s in structure.sections if self.classifier.heading_is_target(s.heading)
-        ]
+        meta = read_metadata(text)
+        in_original = self.classifier.tenses.contexts(text, structure.enclosing, meta.year, meta.genre)
 
-        def section_info(pos: int) -> tuple[bool, int | None]:
-            orig = norm.to_original(pos)
-            return any(s <= orig < e for s, e in target_sections), None
+        def context(pos: int) -> Context:
+            return in_original(norm.to_original(pos))
 
-        meanings = self.classifier.classify(norm.text, cands, section_info)
+        meanings = self.classifier.classify(norm.text, cands, context, meta.year, meta.region)
         records: list[BaseModel] = []
         records.extend(self._structure_records(text, source, structure))
         for cand, meaning in zip(cands, meanings, strict=True):
@@ -154,7 +153,6 @@ class Extractor:
         ]
         if not text.strip():
             warnings.append("the document is empty")
-        meta = read_metadata(text)
         document = DocumentInfo(
             source=source,
             title=_title(text),

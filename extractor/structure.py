@@ -251,6 +251,15 @@ class Structure:
         ii = _innermost(self._item_starts, self._item_ends, self._item_parents, pos)
         return (self.sections[si].id if si >= 0 else None, self.items[ii].id if ii >= 0 else None)
 
+    def enclosing(self, pos: int) -> list[SectionSpan]:
+        """The sections containing ``pos``, innermost first."""
+        out: list[SectionSpan] = []
+        i = _innermost(self._sec_starts, self._sec_ends, self._sec_parents, pos)
+        while i >= 0:
+            out.append(self.sections[i])
+            i = self._sec_parents[i]
+        return out
+
 
 # --------------------------------------------------------------------------------------------
 # Compiled patterns
