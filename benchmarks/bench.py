@@ -233,6 +233,7 @@ def stage_times(reps: list[list[str]]) -> dict[str, float | None]:
     The segmentation cache is cleared before each repetition, as in the timed ``extract`` run, so
     the cold classification sees the cache state that ``extract`` saw.
     """
+    from extractor.metadata import read_metadata
     from extractor.normalize import normalize
     from extractor.pipeline import get_extractor
     from extractor.readers import read_document
@@ -268,18 +269,11 @@ def stage_times(reps: list[list[str]]) -> dict[str, float | None]:
             if acc["classify_cold"] is None:
                 continue
             try:
-                targets = [
-                    (s.start, s.end) for s in structure.sections if ex.classifier.heading_is_target(s.heading)
-                ]
-
-                def section_info(pos: int, norm: Any = norm, targets: Any = targets) -> tuple[bool, None]:
-                    orig = norm.to_original(pos)
-                    return any(s <= orig < e for s, e in targets), None
-
+                meta = read_metadata(text)
                 t5 = time.perf_counter()
-                ex.classifier.classify(norm.text, cands, section_info)
+                ex.meanings(text, norm, cands, structure, meta)
                 t6 = time.perf_counter()
-                ex.classifier.classify(norm.text, cands, section_info)
+                ex.meanings(text, norm, cands, structure, meta)
                 t7 = time.perf_counter()
             except Exception as exc:  # the pipeline changed under us: report, do not fail
                 print(f"warning: cannot time classification: {exc!r}", file=sys.stderr)

@@ -36,6 +36,16 @@ _QUOTE_CHARS = str.maketrans("", "", "“”\"'‘’「」")
 # figure is a value of what comes before it ("签约额170亿元", "增长5%").
 _AFTER_KINDS = frozenset({"count", "area", "length", "weight", "volume", "energy"})
 _MAX_OBJECT = 24
+# A lead sentence ("支持科技创新。") that names the topic of the sentence after it is short.
+_MAX_LEAD = 14
+# What ends a 、 list of items sharing one opening verb.
+_LIST_BREAK = frozenset("，,。；;：:！？!?\n")
+_NUMERAL_START = frozenset("一二三四五六七八九十两半百千万亿几")
+_CLAUSE_INNER = regex.compile(r"[，,、；;：:]")
+# "营业收入超亿元的工业企业": a measure, a threshold, 的 and the entities counted.
+_THRESHOLD_PHRASE = regex.compile(
+    r"(?P<measure>\p{Han}{2,}?)(?:超过|超|突破|达到|达|在)[^的]{1,12}的(?P<entity>\p{Han}{2,})"
+)
 # An adverbial of place or time (在实际工作中, 在全省范围内), never an object.
 _ADVERBIAL = regex.compile(r"在.{0,12}[中上下内里]")
 
@@ -79,6 +89,16 @@ class Classifier:
         rules = lex.rules
         self._links = _Suffixes(rules.links)
         self._comparisons = _Suffixes(rules.object.comparisons)
+        ob = rules.object
+        self._comparison_tail = regex.compile(
+            rf"(?:{alternation(ob.comparison_heads)})"
+            rf"(?:(?:19|20)[0-9]{{2}}年(?:末|底|同期)?|{alternation(ob.comparison_bases)})(?:相比|水平)?$"
+        )
+        self._trailing_adverbs = _Suffixes(ob.trailing_adverbs)
+        self._after_trailers = frozenset(ob.after_trailers)
+        self._after_stops = frozenset(ob.after_stops)
+        self._inner_links = frozenset(ob.inner_links)
+        self._distributive = sorted(ob.distributive.items(), key=lambda kv: -len(kv[0]))
         # One or more determiners opening a phrase: 全年, 其中, 全县 …
         self._determiner_run = regex.compile(f"^(?:{alternation(rules.object.determiners)})+")
         # A year opening a noun phrase: 2022年万载县农业机械总动力 → 万载县农业机械总动力.
@@ -92,7 +112,10 @@ class Classifier:
             ((w, r.value, r.id) for r in rules.direction for w in r.words), key=lambda t: -len(t[0])
         )
         self._direction_verbs = _Suffixes([w for w, _, _ in self._direction_words])
-        self._direction_opener = _pattern([w for w, _, _ in self._direction_words if len(w) >= 2])
+        self._direction_opener = _pattern(
+            [w for w, _, _ in self._direction_words if len(w) >= 2 and w not in rules.not_openers]
+        )
+        self._not_for_counts = frozenset(rules.not_for_counts)
         self._direction_of = {w: (v, i) for w, v, i in self._direction_words}
         self._verbs = _pattern(rules.object.verbs)
         self._verb_set = frozenset(rules.object.verbs)
@@ -198,10 +221,12 @@ class Classifier:
 
     # ------------------------------------------------------------------ stages
     def _direction(
-        self, core: str, opener: str, prev: Meaning | None, conjoined: bool
+        self, core: str, opener: str, prev: Meaning | None, conjoined: bool, kind: str
     ) -> tuple[str | None, str | None, str]:
         """(direction, rule id, core without the verb) for the text before a number."""
         verb = self._direction_verbs.longest(core)
+        if verb is not None and kind in _AFTER_KINDS and verb in self._not_for_counts:
+            return None, None, self._strip_links(core[: -len(verb)])
         if verb is not None:
             direction, rid = self._direction_of[verb]
             return direction, rid, self._strip_links(core[: -len(verb)])
@@ -216,27 +241,116 @@ class Classifier:
             return prev.direction, "direction.inherit", core
         return None, None, core
 
+    def _head_after(self, text: str, end: int, clause_end: int) -> str | None:
+        if not text.startswith("的", end):
+            return None
+        after = text[end + 1 : min(clause_end, end + 6)]
+        for n in range(len(after), 0, -1):
+            if after[:n] in self._heads and n >= 2:
+                return after[:n]
+        return None
+
+    def _inherited(self, obj: str, kind: str) -> str:
+        """An object carried to the next number of a sentence.
+
+        A threshold phrase ("营业收入超亿元的工业企业达58户，其中超10亿元的6户") splits: a money or
+        percent threshold measures what comes before it (营业收入), a count counts what follows
+        (工业企业).
+        """
+        m = _THRESHOLD_PHRASE.fullmatch(obj)
+        if m is None:
+            return obj
+        part: str = m.group("entity") if kind in _AFTER_KINDS or kind == "count" else m.group("measure")
+        return part
+
+    def _carried(self, text: str, clause_start: int, sentence_start: int) -> str | None:
+        """The object named by the clause before, or by a short lead sentence before this one."""
+        if clause_start > sentence_start:
+            prev_clause_start = text.rfind("，", sentence_start, clause_start - 1) + 1
+            prev_clause_start = max(prev_clause_start, sentence_start)
+            clause = text[prev_clause_start : clause_start - 1].strip()
+        else:
+            lead_start = max(text.rfind(ch, 0, sentence_start - 1) for ch in "。！？\n") + 1
+            clause = text[lead_start : sentence_start - 1].strip() if sentence_start > 0 else ""
+            if len(clause) > _MAX_LEAD or text[sentence_start - 1 : sentence_start] != "。":
+                return None
+        if not clause or any(ch.isdigit() for ch in clause) or _CLAUSE_INNER.search(clause):
+            return None
+        spans = self._verb_spans(clause)
+        if not spans:
+            return None
+        obj = self._object_before(clause)
+        if not obj or len(obj) < 2 or obj[0] in _NUMERAL_START:
+            return None  # 条目减少一半: a quantity word, not a topic
+        return obj
+
+    def _strip_trailing_adverbs(self, noun: str) -> str:
+        tail = self._trailing_adverbs.longest(noun)
+        while tail:
+            noun = noun[: -len(tail)]
+            tail = self._trailing_adverbs.longest(noun)
+        return noun
+
+    def _strip_comparisons(self, core: str) -> str:
+        """Drop a comparison before the number: 较上年度增加 → 增加's subject, not 较上年度."""
+        while core:
+            cmp_word = self._comparisons.longest(core)
+            if cmp_word:
+                core = self._strip_links(core[: -len(cmp_word)])
+                continue
+            m = self._comparison_tail.search(core)
+            if m is None:
+                break
+            core = self._strip_links(core[: m.start()])
+        return core
+
     def _stative_end(self, before: str) -> bool:
         return before.rstrip().endswith(self._stative_links)
 
     def _object_after(self, text: str, c: Candidate, clause_end: int) -> str | None:
         """The noun after a count: 182名领导干部 → 领导干部."""
-        after = text[c.end : clause_end]
+        paren = _PAREN_HEAD.match(text[c.end : c.end + 32])
+        if paren is not None:
+            # 2813.8万辆（艘、架、列）次: the list inside the note does not end the clause.
+            start = c.end + paren.end()
+            clause_end = min(
+                (text.find(ch, start) % (len(text) + 1) for ch in _CLAUSE_BREAK), default=len(text)
+            )
+            after = text[start:clause_end]
+        else:
+            after = text[c.end : clause_end]
+        cut_at_number = False
         for i, ch in enumerate(after):
             if ch.isdigit() or ch in "%‰":
-                after = after[:i]
+                after, cut_at_number = after[:i], True
                 break
         after = _PAREN_HEAD.sub("", after)  # 33.7万千瓦（不包括农业运输车）: a note, not the object
+        if cut_at_number:
+            # 5个地级市和5个县级城市: the next bound's list word is not part of this object.
+            j = max(after.rfind(w) for w in self._conjunctions)
+            if j > 0:
+                after = after[:j]
+        bounds = get_segmenter().boundaries(after) if after else set()
         spans = self._verb_spans(after) if after else []
         if spans:
             after = after[: spans[0][0]]
+        # 110万名高校毕业生在粤就业: a preposition opens an adverbial, not part of the noun.
+        stop = next(
+            (i for i, ch in enumerate(after) if i >= 2 and ch in self._after_stops and i in bounds), None
+        )
+        if stop is not None:
+            after = after[:stop]
+        # 5个县级城市新获评…: a one-character adverb of the verb after the noun.
+        while len(after) > 2 and after[-1] in self._after_trailers and len(after) - 1 in bounds:
+            after = after[:-1]
         after = after.split("的", 1)[0]  # 9个专班的工作构架: the count is of 专班
         if after in self._adverbs:
             return None
         after = self._strip_links(after.strip()).strip().strip("的")
+        after = self._strip_trailing_adverbs(after)  # 123个项目共计24.5亿元
         if len(after) > 2 and after.endswith("中"):
             after = after[:-1]  # 7种主要工业产品中，有3种…: a postposition
-        return after or None
+        return after if len(after) >= 2 else None  # 1 character: a unit's tail or a function word
 
     def _is_head(self, noun: str) -> bool:
         """Does ``noun`` finish a compound with the verb before it (面积, 收集率, 签约额)?"""
@@ -262,9 +376,15 @@ class Classifier:
             if head and head not in self._adverbs:
                 del spans[run:]
         # 粮食种植面积, 出口总额, 签约额: a head noun after a verb makes a compound with it.
+        inner: list[tuple[int, int]] = []
         while spans and self._is_head(core[spans[-1][1] :]):
-            spans.pop()
-        noun = core[spans[-1][1] :] if spans else core
+            inner.append(spans.pop())
+        noun_start = spans[-1][1] if spans else 0
+        noun = core[noun_start:]
+        # 跨境电商完成交易额: a link verb inside the compound is not part of what is measured.
+        for vs, ve in inner:
+            if core[vs:ve] in self._inner_links and vs > noun_start:
+                noun = noun[: vs - noun_start] + noun[ve - noun_start :]
         if spans and not noun.strip() and spans[-1][0] > 0:
             # 地区生产总值连续跨越7万亿: nothing between the verb and the number, so the number is
             # what the subject before the verb reached.
@@ -275,9 +395,18 @@ class Classifier:
         while noun[:2] in self._adverbs or noun[:1] in self._adverbs:
             noun = noun[2:] if noun[:2] in self._adverbs else noun[1:]
         noun = noun.strip("的")
+        noun = self._strip_trailing_adverbs(noun)  # 总量连续37年: 连续 says how long, not what
         if _ADVERBIAL.fullmatch(noun) or noun in self._verb_set:
             return None  # 在实际工作中 says where, 已办结 what was done: neither is what
         return noun[-_MAX_OBJECT:] or None
+
+    def _split_distributive(self, subject: str, n: int) -> list[str]:
+        """银行机构存贷款余额 with two bounds → 银行机构存款余额, 银行机构贷款余额."""
+        for word, parts in self._distributive:
+            at = subject.find(word)
+            if at >= 0 and len(parts) == n:
+                return [subject[:at] + p + subject[at + len(word) :] for p in parts]
+        return [subject]
 
     def _distributed(self, text: str, cands: Sequence[Candidate]) -> dict[int, str]:
         """Objects of 分别 lists: "A、B和C分别增长9.6%、29.1%和3%" gives each bound its subject."""
@@ -304,6 +433,8 @@ class Classifier:
                 self._strip_determiners(x.strip()) for x in self._list_split.split(head[:at]) if x.strip()
             ]
             subjects = _share_tail(subjects)
+            if len(subjects) == 1:
+                subjects = self._split_distributive(subjects[0], len(group))
             if len(group) > 1 and len(subjects) == len(group):
                 for k, idx in enumerate(group):
                     out[idx] = subjects[k]
@@ -331,6 +462,7 @@ class Classifier:
         prev_end = -1
         prev: Meaning | None = None
         prev_sentence = -1
+        prev_direction_rule = ""
         distributed = self._distributed(text, cands)
         clause_breaks = _break_positions(text, _CLAUSE_BREAK)
         sentence_breaks = _break_positions(text, _SENTENCE_BREAK)
@@ -350,15 +482,24 @@ class Classifier:
             )
 
             core = self._strip_links(before)
-            meaning.direction, rid, core = self._direction(
-                core, text[clause_start : c.start], prev, conjoined
+            meaning.direction, direction_rule, core = self._direction(
+                core, text[clause_start : c.start], prev, conjoined, c.kind
             )
-            if rid:
-                rules.append(rid)
-            cmp_word = self._comparisons.longest(core)
-            while cmp_word:
-                core = self._strip_links(core[: -len(cmp_word)])
-                cmp_word = self._comparisons.longest(core)
+            if direction_rule is None and prev is not None and prev.direction:
+                # 新增学位3030个、中小学学位2.07万个 / 新增22个试点、8个…: a verb opening the clause
+                # governs each item of its 、 list (not one that states a level: 总量达1224家).
+                gap = text[prev_end : c.start]
+                opened = prev_direction_rule.endswith((".opens_clause", "direction.list"))
+                if (
+                    "、" in gap
+                    and (opened or gap.endswith("、"))
+                    and not any(ch in _LIST_BREAK for ch in gap)
+                    and not self._stative_end(gap)
+                ):
+                    meaning.direction, direction_rule = prev.direction, "direction.list"
+            if direction_rule:
+                rules.append(direction_rule)
+            core = self._strip_comparisons(core)
 
             obj: str | None = None
             if index in distributed:
@@ -383,9 +524,20 @@ class Classifier:
                 obj = self._object_before(core)
                 if obj:
                     rules.append("object.before")
+            if obj is None and c.kind not in _AFTER_KINDS:
+                # 有6.5%—7%的增速: the head noun after 的 names the figure.
+                obj = self._head_after(text, c.end, clause_end)
+                if obj:
+                    rules.append("object.head_after")
             if obj is None and prev is not None and prev_sentence == sentence_start and prev.object:
-                obj = prev.object
+                obj = self._inherited(prev.object, c.kind)
                 rules.append("object.inherit")
+            if obj is None:
+                # 持续推动“郑聚英才”计划，拨付5.1亿元 / 支持科技创新。拨付73.7亿元: the clause
+                # before (or the short lead sentence) names what the money or count is for.
+                obj = self._carried(text, clause_start, sentence_start)
+                if obj:
+                    rules.append("object.carried")
             meaning.object = (obj.translate(_QUOTE_CHARS) or None) if obj else None
 
             # A goal is announced before its figure (力争…, 预期目标是…); a cue after the number
@@ -416,6 +568,7 @@ class Classifier:
             meaning.rules = tuple(rules)
             out.append(meaning)
             prev, prev_end, prev_sentence = meaning, c.end, sentence_start
+            prev_direction_rule = direction_rule or ""
         return out
 
 

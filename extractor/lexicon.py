@@ -114,6 +114,7 @@ class NumeralSpec(_Strict):
     fraction_infix: str
     approximate_pairs: list[str]
     bare_magnitudes: dict[str, int]
+    threshold_words: list[str]
 
 
 class _AdverbSpec(_Strict):
@@ -142,6 +143,11 @@ class TrapSpec(_Strict):
     max_quoted: int = Field(gt=0)
     ordinal_prefixes: list[str]
     label_suffixes: list[str]
+    phase_units: list[str]
+    phase_count_before: list[str]
+    rank_before: list[str]
+    rank_units: list[str]
+    period_before: list[str]
     year_min: int
     year_max: int
 
@@ -196,6 +202,13 @@ class ObjectRules(_Strict):
     adverbs: list[str]
     year_parts: list[str]
     own_region: list[str]
+    comparison_heads: list[str]
+    comparison_bases: list[str]
+    trailing_adverbs: list[str]
+    after_trailers: list[str]
+    after_stops: list[str]
+    inner_links: list[str]
+    distributive: dict[str, list[str]]
     indicator_leads: list[str]
     shares: list[str]
 
@@ -212,6 +225,8 @@ class RuleSpec(_Strict):
     heading_not_cues: list[str]
     stative_links: list[str]
     conjunctions: list[str]
+    not_openers: list[str]
+    not_for_counts: list[str]
     tense: TenseRules
     object: ObjectRules
 
@@ -230,7 +245,7 @@ class IndicatorSpec(_Strict):
     aliases: list[str] = Field(min_length=1)
     # The metric kinds that can measure it (GDP growth is a percent, GDP a money amount; "20条"
     # is neither).  Empty: any kind.
-    kinds: list[Kind] = []
+    kinds: list[Kind] = Field(default_factory=list)
 
 
 class _IndicatorsFile(_Strict):

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from .classify import Classifier, Meaning
 from .lexicon import Kind, Lexicon, load_lexicon
-from .metadata import read_metadata
+from .metadata import Metadata, read_metadata
 from .models import (
     Check,
     Count,
@@ -39,7 +39,7 @@ from .models import (
     Status,
     Unit,
 )
-from .normalize import normalize
+from .normalize import Normalized, normalize
 from .quantities import Candidate, QuantityFinder, Rejection
 from .structure import Structure, find_structure
 from .tense import Context
@@ -130,12 +130,7 @@ class Extractor:
         cands, rejected = self.finder.find(norm.text)
         structure = find_structure(text)
         meta = read_metadata(text)
-        in_original = self.classifier.tenses.contexts(text, structure.enclosing, meta.year, meta.genre)
-
-        def context(pos: int) -> Context:
-            return in_original(norm.to_original(pos))
-
-        meanings = self.classifier.classify(norm.text, cands, context, meta.year, meta.region)
+        meanings = self.meanings(text, norm, cands, structure, meta)
         records: list[BaseModel] = []
         records.extend(self._structure_records(text, source, structure))
         for cand, meaning in zip(cands, meanings, strict=True):
@@ -170,6 +165,17 @@ class Extractor:
         )
         rejections = [Rejection(*norm.span_to_original(r.start, r.end), r.rule) for r in rejected]
         return Extraction(source, text, records, document, rejections)
+
+    def meanings(
+        self, text: str, norm: Normalized, cands: list[Candidate], structure: Structure, meta: Metadata
+    ) -> list[Meaning]:
+        """Classify the candidates: the sections' tense and the document's year and region."""
+        in_original = self.classifier.tenses.contexts(text, structure.enclosing, meta.year, meta.genre)
+
+        def context(pos: int) -> Context:
+            return in_original(norm.to_original(pos))
+
+        return self.classifier.classify(norm.text, cands, context, meta.year, meta.region)
 
     def _structure_records(self, text: str, source: str | None, structure: Structure) -> Iterator[BaseModel]:
         # The structure layer's spans carry exactly the record fields but the text and source.

@@ -103,6 +103,9 @@ class QuantityFinder:
             r"(?:(?<![0-9A-Za-z%‰.])[-−－])?(?<![0-9.])[0-9]+(?:\.[0-9]+)?(?:[万亿][0-9]+[千百]?(?![0-9.]))?"
         )
         bare = "".join(num.bare_magnitudes)
+        tail_first = "".join(
+            sorted({u[0] for u in lex.units if _HAN.match(u[0])} | {m[0] for m in num.magnitudes})
+        )
         # Every number starts with one of these; the lookahead lets the engine skip the other
         # characters fast (about 10x faster than trying the whole alternation at each position).
         first = regex.escape(
@@ -114,8 +117,10 @@ class QuantityFinder:
             rf"|(?P<den>{chinese}){regex.escape(num.fraction_infix)}(?P<nom>{chinese})"
             rf"|(?P<ar>{arabic})"
             rf"|(?P<ch>{chinese})"
-            # 百余人, 千余名: a magnitude alone is a number only right before 余/多.
+            # 百余人, 千余名: a magnitude alone is a number only right before 余/多, or after a
+            # threshold word and before a magnitude or unit (超百亿元, 突破百万吨).
             rf"|(?P<bare>[{bare}])(?=[余多])"
+            rf"|(?<=(?:{alternation(num.threshold_words)}))(?P<bare2>[{bare}])(?=[{regex.escape(tail_first)}])"
             rf")"
         )
         self._per_words = {w: lex.units[u] for w, u in num.per_words.items()}
@@ -259,8 +264,9 @@ class QuantityFinder:
             if den == 0:
                 return None
             return nom * _HUNDRED / den, None, self._unit_percent, True
-        if m.group("bare") is not None:
-            return self._bare_values[m.group("bare")], None, None, True
+        bare = m.group("bare") or m.group("bare2")
+        if bare is not None:
+            return self._bare_values[bare], None, None, True
         surface = m.group("ar") or m.group("ch")
         chinese = m.group("ch") is not None
         try:
@@ -315,6 +321,22 @@ class QuantityFinder:
             return self._unit_person, "bare.people_before"
         return None
 
+    def _unit_of_next(self, text: str, pos: int) -> tuple[UnitSpec, str] | None:
+        """分别达1409万、1305万人次: a bare bound listed before one with a unit shares it."""
+        joiner = next((w for w in self._listed_joiners if text.startswith(w, pos)), None)
+        if joiner is None:
+            return None
+        m = self._number.match(text, pos + len(joiner))
+        if m is None or m.group("ar") is None:
+            return None
+        nxt, _ = self._candidate(text, m)
+        if nxt is None or nxt.unit is None or nxt.unit.scale != _scale_magnitude(nxt.unit):
+            return None  # a unit with a scale of its own (吨标准煤 …) is not shared
+        base = self._units.get(nxt.unit.name)  # 万人次 → 人次: this bound has its own magnitude
+        if base is None or base.scale != 1:
+            return None
+        return base, "bare.listed_next"
+
     # ------------------------------------------------------------------ main loop
     def find(self, text: str) -> tuple[list[Candidate], list[Rejection]]:
         """All quantity candidates in ``text`` in order, and the numbers rejected as traps."""
@@ -353,6 +375,8 @@ class QuantityFinder:
                     ):
                         # 跨越7万亿、8万亿: a bound listed after one whose unit the clause implied.
                         bare = (last.unit, "bare.listed")
+                    if bare is None and cand.rule == "bare":
+                        bare = self._unit_of_next(text, cand.end)
                     if bare is None:
                         rejected.append(Rejection(cand.start, cand.end, "trap.no_unit"))
                         continue
@@ -543,6 +567,41 @@ def _lone_one(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
 
 
 #: The implementation of each trap rule id; ``traps.toml`` lists the ids in precedence order.
+def _phase(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
+    traps = f.lexicon.traps
+    if not c.chinese or c.unit is None or c.unit.surface not in traps.phase_units:
+        return False
+    t = ctx.text
+    if t[c.num_start] in "两几":
+        return False
+    before = t[max(0, c.num_start - 4) : c.num_start]
+    if before.endswith(tuple(traps.phase_count_before)):
+        return False
+    if c.value >= 10:
+        return True  # 十四届全国人大, 十一届十次全会: sessions, whatever stands before
+    return c.num_start > 0 and (bool(_HAN.match(t[c.num_start - 1])) or t[c.num_start - 1] in '”"）)')
+
+
+def _rank(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
+    traps = f.lexicon.traps
+    if c.unit is None or c.unit.surface not in traps.rank_units:
+        return False
+    return ctx.text[max(0, c.start - 4) : c.start].endswith(tuple(traps.rank_before))
+
+
+def _period(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
+    if c.unit is None or c.unit.surface != "年" or c.qualifier != "exact":
+        return False
+    return ctx.text[max(0, c.start - 2) : c.start].endswith(tuple(f.lexicon.traps.period_before))
+
+
+_FINANCIAL = frozenset("壹贰叁肆伍陆柒捌玖拾佰仟")
+
+
+def _financial_alone(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
+    return c.num_end - c.num_start == 1 and ctx.text[c.num_start] in _FINANCIAL
+
+
 TRAP_RULES: dict[str, Callable[[QuantityFinder, _Context, Candidate], bool]] = {
     "trap.phrase": _in_trap_phrase,
     "trap.quoted": _chinese_in_quotes,
@@ -552,4 +611,8 @@ TRAP_RULES: dict[str, Callable[[QuantityFinder, _Context, Candidate], bool]] = {
     "trap.year": _year,
     "trap.lone_one": _lone_one,
     "trap.lone_zero": _lone_zero,
+    "trap.phase": _phase,
+    "trap.rank": _rank,
+    "trap.period": _period,
+    "trap.financial_alone": _financial_alone,
 }

@@ -37,7 +37,7 @@ _TENS = {"十": 10, "十一": 11, "十二": 12, "十三": 13, "十四": 14, "十
 _PLAN = regex.compile(r"[“\"‘]?(十[一二三四五六七]?)五[”\"’]?")
 _YEAR = regex.compile(r"(?<![0-9])((?:19|20)[0-9]{2})年(?!代)")
 # 去年 names the period only where it opens a clause (去年，全省…), not inside one (比上年).
-_CLAUSE_OPENERS = frozenset("，,。；;：:、\n “\"（(")
+_CLAUSE_OPENERS = frozenset('，,。；;：:、\n “"（(')
 
 
 def plan_end(name: str) -> int | None:
@@ -128,9 +128,7 @@ class Tenses:
                     break
             if tense is None:
                 line_start = text.rfind("\n", 0, pos) + 1
-                if text.startswith(self._review_openers, line_start):
-                    tense = "review"
-                elif review_default:
+                if text.startswith(self._review_openers, line_start) or review_default:
                     tense = "review"
             if period is None and tense is not None:
                 period = review_year if tense == "review" else plan_year

@@ -177,9 +177,20 @@ def test_object(text: str, number: str, obj: str) -> None:
 ALIASES = [(alias, ind.id) for ind in LEX.indicators for alias in ind.aliases]
 
 
+_VALUE_OF_KIND = {
+    "percent": "12.5%",
+    "count": "12万人",
+    "money": "12亿元",
+    "weight": "12万吨",
+    "area": "12万亩",
+}
+_KINDS = {i.id: i.kinds for i in LEX.indicators}
+
+
 @pytest.mark.parametrize(("alias", "ind"), ALIASES, ids=[f"{i}-{a}" for a, i in ALIASES])
 def test_every_indicator_alias(alias: str, ind: str) -> None:
-    m = one(f"全年{alias}为12.5%。")
+    value = _VALUE_OF_KIND[_KINDS[ind][0]] if _KINDS[ind] else "12.5%"
+    m = one(f"全年{alias}为{value}。")
     assert m.indicator == ind
 
 

@@ -203,7 +203,7 @@ UNITS = [
     case("permille", "人口自然增长率为3.6‰。", "3.6", "‰", "percent"),
     case("fraction-third", "外出务工人员约占全县总人口的三分之一。", "100/3", "%", "percent"),
     case("fraction-quarter", "民营经济贡献了全县税收的四分之一。", "25", "%", "percent"),
-    case("fraction-two-thirds", "村级集体经济收入过万元的村占三分之二。", "200/3", "%", "percent"),
+    case("fraction-two-thirds", "集体经济收入较高的村占三分之二。", "200/3", "%", "percent"),
     case(
         "qianfenzhi-permille-missed",
         "人口自然增长率为千分之五。",
