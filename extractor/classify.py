@@ -38,6 +38,8 @@ _AFTER_KINDS = frozenset({"count", "area", "length", "weight", "volume", "energy
 _MAX_OBJECT = 24
 # A lead sentence ("支持科技创新。") that names the topic of the sentence after it is short.
 _MAX_LEAD = 14
+# Units of a share whose population follows the number (七成企业).
+_SHARE_UNITS = frozenset({"成"})
 # What ends a 、 list of items sharing one opening verb.
 _LIST_BREAK = frozenset("，,。；;：:！？!?\n")
 _NUMERAL_START = frozenset("一二三四五六七八九十两半百千万亿几")
@@ -102,7 +104,9 @@ class Classifier:
         # One or more determiners opening a phrase: 全年, 其中, 全县 …
         self._determiner_run = regex.compile(f"^(?:{alternation(rules.object.determiners)})+")
         # A year opening a noun phrase: 2022年万载县农业机械总动力 → 万载县农业机械总动力.
-        self._year_head = regex.compile(rf"^(?:19|20)[0-9]{{2}}年(?:{alternation(rules.object.year_parts)})?")
+        self._year_head = regex.compile(
+            rf"^(?:到|至|在|截至)?(?:19|20)[0-9]{{2}}年(?:{alternation(rules.object.year_parts)})?"
+        )
         # The subjects of a 分别 list are split where the bounds would be joined (、, 和, 及 …).
         self._list_split = _pattern(rules.conjunctions)
         self._adverbs = frozenset(rules.object.adverbs)
@@ -524,6 +528,10 @@ class Classifier:
                 obj = self._object_before(core)
                 if obj:
                     rules.append("object.before")
+            if obj is None and c.unit is not None and c.unit.surface in _SHARE_UNITS:
+                obj = self._object_after(text, c, clause_end)  # 近七成企业: a share of what follows
+                if obj:
+                    rules.append("object.after")
             if obj is None and c.kind not in _AFTER_KINDS:
                 # 有6.5%—7%的增速: the head noun after 的 names the figure.
                 obj = self._head_after(text, c.end, clause_end)

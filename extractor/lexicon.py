@@ -115,6 +115,7 @@ class NumeralSpec(_Strict):
     approximate_pairs: list[str]
     bare_magnitudes: dict[str, int]
     threshold_words: list[str]
+    doublings: dict[str, int]
 
 
 class _AdverbSpec(_Strict):
@@ -161,8 +162,15 @@ class _BareMagnitude(_Strict):
     money_after: list[str]
 
 
+class _RatioCues(_Strict):
+    multiple_cues: list[str]
+    other_cues: list[str]
+    reach: int = Field(gt=0)
+
+
 class ContextCues(_Strict):
     bare_magnitude: _BareMagnitude
+    ratio: _RatioCues
 
 
 class DirectionRule(_Strict):

@@ -109,11 +109,22 @@ class QuantityFinder:
         # Every number starts with one of these; the lookahead lets the engine skip the other
         # characters fast (about 10x faster than trying the whole alternation at each position).
         first = regex.escape(
-            "".join(sorted(set("0123456789-−－" + ch_start + bare + "".join(w[0] for w in num.per_words))))
+            "".join(
+                sorted(
+                    set(
+                        "0123456789-−－"
+                        + ch_start
+                        + bare
+                        + "".join(w[0] for w in num.per_words)
+                        + "".join(w[0] for w in num.doublings)
+                    )
+                )
+            )
         )
         self._number = regex.compile(
             rf"(?=[{first}])(?:"
-            rf"(?P<pct>{alternation(list(num.per_words))})(?P<pnum>{chinese}|[0-9]+(?:\.[0-9]+)?)"
+            rf"(?P<dbl>{alternation(list(num.doublings))})"
+            rf"|(?P<pct>{alternation(list(num.per_words))})(?P<pnum>{chinese}|[0-9]+(?:\.[0-9]+)?)"
             rf"|(?P<den>{chinese}){regex.escape(num.fraction_infix)}(?P<nom>{chinese})"
             rf"|(?P<ar>{arabic})"
             rf"|(?P<ch>{chinese})"
@@ -174,6 +185,13 @@ class QuantityFinder:
         self._unit_yuan = lex.units["元"]
         self._unit_person = lex.units["人"]
         self._unit_percent = lex.units["%"]
+        self._unit_multiple = lex.units["倍"]
+        self._doublings = num.doublings
+        ratio = lex.context.ratio
+        self._ratio_cues = [(w, self._unit_multiple) for w in ratio.multiple_cues] + [
+            (w, None) for w in ratio.other_cues
+        ]
+        self._ratio_reach = ratio.reach
 
     def _may_be_quantity(self, text: str, m: regex.Match[str]) -> bool:
         """Cheap test before the full reading: what follows the numeral can start a quantity.
@@ -251,6 +269,8 @@ class QuantityFinder:
     # ------------------------------------------------------------------ numerals
     def _numeral(self, m: regex.Match[str]) -> tuple[Decimal, Decimal | None, UnitSpec | None, bool] | None:
         """(value, upper bound of an approximate pair, implied unit, Chinese?) or None."""
+        if m.group("dbl") is not None:
+            return Decimal(self._doublings[m.group("dbl")]), None, self._unit_multiple, True
         if m.group("pct") is not None:
             try:
                 return parse_number(m.group("pnum")), None, self._per_words[m.group("pct")], True
@@ -321,6 +341,23 @@ class QuantityFinder:
             return self._unit_person, "bare.people_before"
         return None
 
+    def _ratio(self, text: str, cand: Candidate) -> Candidate | None:
+        """基尼系数0.45, 收入倍差从2.4缩小到1.9: a unitless number after a ratio's name."""
+        if cand.chinese or cand.value >= 100 or cand.value_max is not None:
+            return None
+        cue = self._ratio_cue(text, cand.num_start)
+        if cue is None:
+            return None
+        unit = cue[1]
+        cand.unit, cand.unit_surface = unit, None
+        cand.kind = unit.kind if unit is not None else "other"
+        cand.rule = "ratio.cue"
+        return cand
+
+    def _ratio_cue(self, text: str, pos: int) -> tuple[str, UnitSpec | None] | None:
+        before = self._clause_before(text, pos, self._ratio_reach)
+        return next(((w, u) for w, u in self._ratio_cues if w in before), None)
+
     def _unit_of_next(self, text: str, pos: int) -> tuple[UnitSpec, str] | None:
         """分别达1409万、1305万人次: a bare bound listed before one with a unit shares it."""
         joiner = next((w for w in self._listed_joiners if text.startswith(w, pos)), None)
@@ -348,8 +385,10 @@ class QuantityFinder:
             m = self._number.search(text, pos)
             if m is None:
                 break
-            if (m.group("ar") is not None or m.group("ch") is not None) and not self._may_be_quantity(
-                text, m
+            if (
+                (m.group("ar") is not None or m.group("ch") is not None)
+                and not self._may_be_quantity(text, m)
+                and not (m.group("ar") is not None and self._ratio_cue(text, m.start()) is not None)
             ):
                 pos = m.end()
                 continue  # no unit, magnitude, qualifier or range can follow: not a quantity
@@ -377,6 +416,11 @@ class QuantityFinder:
                         bare = (last.unit, "bare.listed")
                     if bare is None and cand.rule == "bare":
                         bare = self._unit_of_next(text, cand.end)
+                    if bare is None and cand.rule == "no_unit":
+                        ratio = self._ratio(text, cand)
+                        if ratio is not None:
+                            found.append(ratio)
+                            continue
                     if bare is None:
                         rejected.append(Rejection(cand.start, cand.end, "trap.no_unit"))
                         continue
@@ -400,7 +444,15 @@ class QuantityFinder:
         if parsed is None:
             return None, m.end()
         value, value_max, unit, chinese = parsed
-        rule = "percent_words" if m.group("pct") else "fraction" if m.group("den") else "unit"
+        rule = (
+            "doubling"
+            if m.group("dbl")
+            else "percent_words"
+            if m.group("pct")
+            else "fraction"
+            if m.group("den")
+            else "unit"
+        )
         end, factor, infix, tail_unit, had_mag = self._read_tail(text, num_end)
         if unit is None:
             unit = tail_unit
