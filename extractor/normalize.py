@@ -3,7 +3,10 @@
 The original text is never changed: records carry offsets into it.  Matching runs on a copy in
 which full-width digits and signs are ASCII, ideographic spaces are spaces, thousands separators
 are gone and numbers broken by a line break or a stray space (PDF text: "16.1 %", "PM\\n2.5")
-are joined.  :class:`Normalized` maps any span of the copy back to the original.
+are joined.  Hard line wraps inside a sentence (PDF text wrapped at a fixed width: "同比增\n长3.1%",
+"80亿\n元", a lead-in broken over lines: "发展的\n主要目标\n是：") are joined too, so the number
+and classification layers read through them; the structure layer reads the original lines.
+:class:`Normalized` maps any span of the copy back to the original.
 
 >>> n = normalize("增长１６．４％，达1,100万元")
 >>> n.text
@@ -62,6 +65,70 @@ _DELETE = regex.compile(
 )
 
 
+# A line that ends a sentence or a heading never continues on the next line.
+_TERMINAL = frozenset("。！？!?；;：:…")
+# A line ending in one of these continues on the next one whatever its width (发展的\n主要目标).
+_CONTINUES = frozenset("的、，,和与及或在对把被从向为以")
+# A line starting with one of these continues the line before it (是：, a closing mark).
+_CONTINUATION_START = regex.compile(r"(?:是[：:]|[，,、。；;：:%‰）)”」])")
+# A line ending in a number (with its magnitude) glued to a word: its unit is on the next line.
+_NUMBER_END = regex.compile(r"\p{Han}[0-9]+(?:\.[0-9]+)?[万亿千百]?$")
+_MIN_WRAP_WIDTH = 15
+# A line ending in a number is a wrapped sentence only when it is not a short label (附件1).
+_MIN_NUMBER_LINE = 8
+# How many lines of the dominant width make a document hard-wrapped.
+_MIN_WRAPPED_LINES = 5
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width a document's text was hard-wrapped at, if it was (most long lines share it)."""
+    lengths = [len(x.strip()) for x in lines if len(x.strip()) >= _MIN_WRAP_WIDTH]
+    if len(lengths) < _MIN_WRAPPED_LINES:
+        return None
+    counts: dict[int, int] = {}
+    for n in lengths:
+        counts[n] = counts.get(n, 0) + 1
+    width = max(counts, key=lambda n: (counts[n] + counts.get(n - 1, 0), n))
+    near = sum(c for n, c in counts.items() if n >= width - 1)
+    return width if near >= max(_MIN_WRAPPED_LINES, len(lengths) // 3) else None
+
+
+def _wraps(text: str) -> list[tuple[int, int]]:
+    """Spans of line breaks (with the spaces around them) that wrap a sentence."""
+    if "\n" not in text:
+        return []
+    lines = text.split("\n")
+    width = _wrap_width(lines)
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for i, line in enumerate(lines[:-1]):
+        end = pos + len(line)  # the "\n" is at ``end``
+        nxt = lines[i + 1]
+        body, following = line.rstrip(), nxt.lstrip()
+        pos = end + 1
+        if not body or not following or body[-1] in _TERMINAL:
+            continue
+        last, first = body[-1], following[0]
+        if not (
+            _is_text(last)
+            and (_is_text(first) or (last.isdigit() and following[:2].replace(".", "").isdigit()))
+        ):
+            continue
+        wrapped = width is not None and len(body.strip()) >= width - 2
+        if (
+            wrapped
+            or last in _CONTINUES
+            or _CONTINUATION_START.match(following)
+            or (len(body.strip()) >= _MIN_NUMBER_LINE and _NUMBER_END.search(body))
+        ):
+            out.append((end - (len(line) - len(body)), end + 1 + (len(nxt) - len(following))))
+    return out
+
+
+def _is_text(ch: str) -> bool:
+    return ch.isalnum() or ch in "%‰，,、。；;：:（()）“”「」《》/·"
+
+
 @dataclass(frozen=True, slots=True)
 class Normalized:
     """The normalised copy and the data to map its offsets back."""
@@ -97,15 +164,16 @@ def normalize(text: str) -> Normalized:
     last = 0
     deleted = 0
     out_len = 0
-    for m in _DELETE.finditer(copy):
-        if m.end() == m.start():
-            continue
-        pieces.append(copy[last : m.start()])
-        out_len += m.start() - last
-        deleted += m.end() - m.start()
+    spans = sorted({*_wraps(copy), *(m.span() for m in _DELETE.finditer(copy))})
+    for start, end in spans:
+        if end <= start or start < last:
+            continue  # empty, or overlapping a span already deleted
+        pieces.append(copy[last:start])
+        out_len += start - last
+        deleted += end - start
         breaks.append(out_len)
         shifts.append(deleted)
-        last = m.end()
+        last = end
     if not pieces:
         return Normalized(copy, (), ())
     pieces.append(copy[last:])

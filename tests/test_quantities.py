@@ -788,10 +788,11 @@ OFFSETS = [
         "unit-wrapped-by-line-break",
         "全年新增就业1200\n人。",
         [("1200", "人")],
-        xfail=(
-            "deliberately not joined: a line ending in a number before a line of text is more often a "
-            "heading or label (附件1\n名词解释) than a wrapped unit"
-        ),
+    ),
+    case(
+        "a-label-line-ending-in-a-number-is-not-wrapped",
+        "附件1\n名词解释\n“四上”企业：规模以上工业企业。",
+        [],
     ),
     case(
         "spaces-around-number",
