@@ -101,6 +101,13 @@ class _Themes(_Strict):
     min_count: int = Field(ge=1)
 
 
+class _Plain(_Strict):
+    min_cjk: int
+    max_chars: int
+    not_chars: str
+    min_next_chars: int
+
+
 class _Appendix(_Strict):
     cues: list[str]
     note_cues: list[str]
@@ -116,6 +123,7 @@ class _Items(_Strict):
     sequence_follow: list[str] = Field(min_length=1)
     breaks_strict: str
     breaks_loose: str
+    dash_markers: list[str]
     focus_cues: list[str]
     focus_count_cue: str = Field(min_length=1)
     topic_terminators: str = Field(min_length=1)
@@ -140,6 +148,7 @@ class StructureVocabulary(_Strict):
     text: _Text
     headings: _Headings
     themes: _Themes
+    plain: _Plain
     appendix: _Appendix
     items: _Items
     declared: _Declared
@@ -280,6 +289,7 @@ _RANK = {
     "part": 0.0,
     "chinese": 1.0,
     "theme": 1.5,
+    "plain": 1.8,
     "chinese_paren": 2.0,
     "ordinal": 2.5,
     "arabic": 3.0,
@@ -287,7 +297,9 @@ _RANK = {
     "arabic_half": 4.5,
     "circled": 5.0,
 }
-_SOFT = frozenset({"theme", "ordinal"})
+_SOFT = frozenset({"theme", "ordinal", "plain"})
+# Styles whose number 1 opens a section even when no number 2 follows (on its own line).
+_SINGLE_OK = frozenset({"chinese", "chinese_paren"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -628,13 +640,49 @@ def _heading_candidates(text: str, p: _Patterns, lines: _Lines) -> list[_Cand]:
     return dedup
 
 
-def _appendix_starts(text: str, p: _Patterns) -> list[tuple[int, str, int, bool]]:
-    """(start, heading, end of consumed title line, is a note) for each appendix or note cue line."""
-    out: list[tuple[int, str, int, bool]] = []
+def _plain_candidates(text: str, p: _Patterns) -> list[_Cand]:
+    """Unnumbered heading lines: short, no final or inner punctuation, between paragraphs."""
+    v = p.vocab.plain
+    ends = p.vocab.text.sentence_ends + "；;"
+    out: list[_Cand] = []
+    prev_line = ""
+    pos = 0
+    lines = text.split("\n")
+    for i, raw in enumerate(lines):
+        start, pos = pos, pos + len(raw) + 1
+        line = raw.strip(p.indent)
+        if not line:
+            continue
+        prev, prev_line = prev_line, line
+        if (
+            len(line) > v.max_chars
+            or len(_CJK.findall(line)) < v.min_cjk
+            or any(ch in v.not_chars for ch in line)
+            or not prev
+            or not (prev[-1] in ends or p.heading_line.match(prev) is not None)
+            or p.heading_line.match(line) is not None
+            or p.appendix_line.match(line) is not None
+        ):
+            continue
+        following = next((x.strip(p.indent) for x in lines[i + 1 :] if x.strip(p.indent)), "")
+        if len(following) < v.min_next_chars:
+            continue
+        lead = start + (len(raw) - len(raw.lstrip(p.indent)))
+        out.append(_Cand(lead, "plain", 0, None, _clean(line), (True, False)))
+    return out
+
+
+def _appendix_starts(text: str, p: _Patterns) -> list[tuple[int, str | None, str, int, bool]]:
+    """(start, marker, heading, end of consumed title line, is a note) for each appendix or note.
+
+    The cue with its number is the marker (附件1) and the title the heading (今年十件民生实事); a
+    note block (名词解释) has no marker and its cue as heading.
+    """
+    out: list[tuple[int, str | None, str, int, bool]] = []
     limit = p.vocab.appendix.max_title_chars
     for m in p.appendix_line.finditer(text):
         if m.group("note") is not None:
-            out.append((m.start("note"), m.group("note"), m.end(), True))
+            out.append((m.start("note"), None, m.group("note"), m.end(), True))
             continue
         cue = m.group("cue").strip()
         title = _clean(m.group("title") or "")
@@ -645,7 +693,7 @@ def _appendix_starts(text: str, p: _Patterns) -> list[tuple[int, str, int, bool]
                 end = e
             else:
                 title = ""
-        out.append((m.start("cue"), (cue + " " + title).strip(), end, False))
+        out.append((m.start("cue"), cue, title or cue, end, False))
     return out
 
 
@@ -660,7 +708,10 @@ def _soft(style: str) -> bool:
 def _build_sections(text: str, p: _Patterns, lines: _Lines) -> list[_Sec]:
     cands = _heading_candidates(text, p, lines)
     appendices = _appendix_starts(text, p)
-    events: list[tuple[int, int, _Cand | tuple[int, str, int, bool]]] = [(c.start, 1, c) for c in cands]
+    cands = sorted([*cands, *_plain_candidates(text, p)], key=lambda c: c.start)
+    events: list[tuple[int, int, _Cand | tuple[int, str | None, str, int, bool]]] = [
+        (c.start, 1, c) for c in cands
+    ]
     events += [(a[0], 0, a) for a in appendices]
     events.sort(key=lambda e: (e[0], e[1]))
     secs: list[_Sec] = []
@@ -685,14 +736,14 @@ def _build_sections(text: str, p: _Patterns, lines: _Lines) -> list[_Sec]:
         if pos < skip_until:
             continue
         if isinstance(ev, tuple):
-            start, heading, consumed, note = ev
+            start, marker, heading, consumed, note = ev
             if not note:
                 before_note = None
             elif stack and stack[0].style != "appendix":
                 before_note, note_sec = stack[0], len(secs)
             stack.clear()
             shadows.clear()
-            secs.append(_Sec(start, "appendix", 0, 1, -1, None, heading, None, None))
+            secs.append(_Sec(start, "appendix", 0, 1, -1, marker, heading, None, None))
             stack.append(_Open("appendix", 0, (True, False), len(secs) - 1))
             skip_until = consumed
             continue
@@ -706,6 +757,13 @@ def _build_sections(text: str, p: _Patterns, lines: _Lines) -> list[_Sec]:
             stack[:] = [before_note]
             before_note = None
         k = next((i for i, o in enumerate(stack) if o.style == c.style), -1)
+        if c.style == "plain":
+            # an unnumbered heading line: a sub-section of the numbered section it is in
+            if k >= 0:
+                accept(k, c, stack[k].last + 1)
+            elif stack and stack[-1].style != "appendix":
+                accept(len(stack), c, 1)
+            continue
         if c.style.startswith("theme:"):
             if k >= 0:
                 accept(k, c, stack[k].last + 1)
@@ -728,7 +786,9 @@ def _build_sections(text: str, p: _Patterns, lines: _Lines) -> list[_Sec]:
             elif c.n == 1:
                 shadows[c.style] = (1, c.shape)
             continue
-        if c.n != 1 or not c.ok_next:
+        # A sequence starts at its number 1 when a number 2 follows, or when a heading of a main
+        # style fills its own line (a sub-list of one entry: "（一）稳收入").
+        if c.n != 1 or not (c.ok_next or (c.shape[0] and not c.inline and c.style in _SINGLE_OK)):
             continue
         rank = _style_rank(c.style)
         depth = len(stack)
@@ -824,11 +884,37 @@ def _item_candidates(text: str, p: _Patterns, lines: _Lines, taken: set[int]) ->
         if not line_start and quotes.inside(lines.bounds(start)[0], start):
             continue
         out.append(cand)
+    out.extend(_dash_candidates(text, p, taken))
+    out.sort(key=lambda c: c.start)
     nxt: dict[str, int] = {}
     for c in reversed(out):
-        if c.n == 1:
+        if c.n == 1 and c.style != "dash":  # a dash list may have one entry
             c.ok_next = nxt.get(c.style, -1) in (2, 0)
         nxt[c.style] = c.n
+    return out
+
+
+def _dash_candidates(text: str, p: _Patterns, taken: set[int]) -> list[_ItemCand]:
+    """ "——深化预算改革。…" bullets at line start, numbered in order within their section."""
+    markers = sorted(p.vocab.items.dash_markers, key=len, reverse=True)
+    out: list[_ItemCand] = []
+    pos = 0
+    last_end = -1
+    # Before the first heading a dash line is a subtitle (——在…会议上), not a bullet.
+    first_section = min(taken, default=len(text))
+    for raw in text.split("\n"):
+        start, pos = pos, pos + len(raw) + 1
+        body = raw.lstrip(p.indent)
+        marker = next((m for m in markers if body.startswith(m)), None)
+        if marker is None or len(_CJK.findall(body[len(marker) : len(marker) + 20])) < 2:
+            continue
+        lead = start + len(raw) - len(body)
+        if lead < first_section:
+            continue
+        restart = not out or any(last_end <= t < lead for t in taken)
+        n = 1 if restart else out[-1].n + 1
+        out.append(_ItemCand(lead, "dash", n, False, marker.strip(), lead + len(marker)))
+        last_end = lead
     return out
 
 

@@ -498,8 +498,8 @@ def test_appendix_with_cue_is_its_own_part() -> None:
         ("一、", "工作回顾"),
         ("二、", "工作安排"),
         ("三、", "自身建设"),
-        (None, "附件1 今年十件民生实事"),
-        (None, "附件2 名词解释"),
+        ("附件1", "今年十件民生实事"),
+        ("附件2", "名词解释"),
     ]
     appendix = s.sections[3]
     kids = [x for x in s.sections if x.parent_id == appendix.id]
@@ -725,7 +725,7 @@ def _print_tree(name: str, s: Structure) -> None:
     [
         ("gov_report_2026_zhejiang_province.txt", ["一、", "二、", "三、"]),
         ("work_summary_2025_zhengzhou_finance_bureau.txt", ["一、", "二、", "三、", "四、"]),
-        ("gov_report_2026_guangdong_province.txt", ["一、", "二、", "三、", None, None]),
+        ("gov_report_2026_guangdong_province.txt", ["一、", "二、", "三、", "附件1", "附件2"]),
         ("gov_report_2026_chongqing_municipality.txt", ["一、", "二、", "三、", "四、"]),
     ],
 )
