@@ -8,7 +8,7 @@ with the length of the document.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -165,12 +165,21 @@ class Classifier:
         bounds = get_segmenter().boundaries(clause)
         return [(s, e) for s, e in matches if s in bounds and e in bounds]
 
-    def _sentence_status(self, sentence: str, review: bool) -> tuple[str, str] | None:
-        masked = _QUOTED.sub(lambda m: "□" * len(m.group(0)), sentence)
+    def _status_cue_positions(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, cue) of every status cue in ``text`` outside quotes and not-cues."""
+        masked = _QUOTED.sub(lambda m: "□" * len(m.group(0)), text)
         masked = self._not_cues.sub(lambda m: "□" * len(m.group(0)), masked)
-        for m in self._status_cues.finditer(masked):
-            word = m.group(0)
-            nxt = masked[m.end() : m.end() + 1]
+        return [(m.start(), m.end(), m.group(0)) for m in self._status_cues.finditer(masked)]
+
+    def _sentence_status(
+        self, text: str, cues: list[tuple[int, int, str]], start: int, pos: int, review: bool
+    ) -> tuple[str, str] | None:
+        """The first status cue between ``start`` (the sentence's) and the number at ``pos``."""
+        i = bisect_left(cues, (start, -1, ""))
+        while i < len(cues) and cues[i][1] <= pos:
+            _, end, word = cues[i]
+            i += 1
+            nxt = text[end : end + 1] if end < pos else ""
             # 计划投资, 安排资金 are plans; 实施倍增计划，… names a programme.
             if word in self._noun_cues and not (nxt.isdigit() or _HAN_CHAR.match(nxt)):
                 continue
@@ -413,19 +422,23 @@ class Classifier:
         return [subject]
 
     def _distributed(self, text: str, cands: Sequence[Candidate]) -> dict[int, str]:
-        """Objects of 分别 lists: "A、B和C分别增长9.6%、29.1%和3%" gives each bound its subject."""
+        """Objects of 分别 lists: "A、B和C分别增长9.6%、29.1%和3%" gives each bound its subject.
+
+        Linear in the number of candidates: clause starts and 分别 are looked up by bisection, and
+        a list's bounds are visited once.
+        """
         out: dict[int, str] = {}
+        breaks = _break_positions(text, _CLAUSE_BREAK_NO_LIST)
+        fenbie = [m.start() for m in regex.finditer("分别", text)]
         i = 0
         while i < len(cands):
             c = cands[i]
-            clause_start = c.start
-            while clause_start > 0 and text[clause_start - 1] not in _CLAUSE_BREAK_NO_LIST:
-                clause_start -= 1
-            head = text[clause_start : c.start]
-            at = head.rfind("分别")
-            if at < 0:
+            clause_start, _ = _around(breaks, c.start, c.end, len(text))
+            k = bisect_left(fenbie, c.start - 1) - 1
+            if k < 0 or fenbie[k] < clause_start:
                 i += 1
                 continue
+            at = fenbie[k] - clause_start
             group = [i]
             while group[-1] + 1 < len(cands):
                 nxt = cands[group[-1] + 1]
@@ -433,15 +446,14 @@ class Classifier:
                 if len(gap) > 4 or any(ch in _CLAUSE_BREAK_NO_LIST for ch in gap):
                     break
                 group.append(group[-1] + 1)
-            subjects = [
-                self._strip_determiners(x.strip()) for x in self._list_split.split(head[:at]) if x.strip()
-            ]
+            head = text[clause_start : clause_start + at]
+            subjects = [self._strip_determiners(x.strip()) for x in self._list_split.split(head) if x.strip()]
             subjects = _share_tail(subjects)
             if len(subjects) == 1:
                 subjects = self._split_distributive(subjects[0], len(group))
             if len(group) > 1 and len(subjects) == len(group):
-                for k, idx in enumerate(group):
-                    out[idx] = subjects[k]
+                for k2, idx in enumerate(group):
+                    out[idx] = subjects[k2]
             i = group[-1] + 1
         return out
 
@@ -470,6 +482,12 @@ class Classifier:
         distributed = self._distributed(text, cands)
         clause_breaks = _break_positions(text, _CLAUSE_BREAK)
         sentence_breaks = _break_positions(text, _SENTENCE_BREAK)
+        line_breaks = _break_positions(text, "\n")
+        # Cues and period anchors are found once for the text (linear in its length, however
+        # long a sentence or a list is) and looked up per number.
+        status_cues = self._status_cue_positions(text)
+        anchors = self.tenses.anchors(text, doc_year)
+        anchor_ends = [a[1] for a in anchors]
         for index, c in enumerate(cands):
             clause_start, clause_end = _around(clause_breaks, c.start, c.end, len(text))
             sentence_start, _ = _around(sentence_breaks, c.start, c.end, len(text))
@@ -551,7 +569,7 @@ class Classifier:
             # A goal is announced before its figure (力争…, 预期目标是…); a cue after the number
             # is a purpose clause (…,确保任务落实).
             ctx = context(c.start) if context else _NO_CONTEXT
-            status = self._sentence_status(text[sentence_start : c.start], ctx.tense == "review")
+            status = self._sentence_status(text, status_cues, sentence_start, c.start, ctx.tense == "review")
             if status is not None:
                 meaning.status, rid = status
                 rules.append(rid)
@@ -564,8 +582,9 @@ class Classifier:
             meaning.indicator = self._indicator(meaning.object, c.kind, own) or self._indicator(
                 before, c.kind, own
             )
-            paragraph_start = text.rfind("\n", 0, c.start) + 1
-            period = self.tenses.period_in(text[paragraph_start : c.start], doc_year)
+            paragraph_start, _ = _around(line_breaks, c.start, c.end, len(text))
+            a = bisect_right(anchor_ends, c.start) - 1
+            period = anchors[a][2] if a >= 0 and anchors[a][0] >= paragraph_start else None
             if period is None or (
                 # A figure already achieved cannot be of a year that has not come (2026年拟新增的
                 # 项目 in a 2025 review was counted in 2025): the review's own year.

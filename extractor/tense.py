@@ -137,31 +137,42 @@ class Tenses:
         return at
 
     # ------------------------------------------------------------------ a number's period
+    def anchors(self, text: str, doc_year: int | None) -> list[tuple[int, int, int]]:
+        """(start, end, period) of every period anchor in ``text``, in order."""
+        out: list[tuple[int, int, int]] = []
+        for m in self._anchors.finditer(text):
+            found = self._anchor_period(text, m, doc_year)
+            if found is not None:
+                out.append((m.start(), m.end(), found))
+        return out
+
     def period_in(self, before: str, doc_year: int | None) -> int | None:
         """The period named by the last anchor in ``before`` (the paragraph up to a number)."""
-        found: int | None = None
-        for m in self._anchors.finditer(before):
-            kind = m.lastgroup
-            if kind == "year":
-                if m.start() > 0 and before[: m.start()].endswith(self._not_before):
-                    continue
-                if before.startswith(self._not_after, m.end()):
-                    continue
-                found = int(m.group("year"))
-            elif kind == "plan":
-                name = _PLAN.match(m.group("plan"))
-                found = plan_end(name.group(1)) if name else found
-            elif doc_year is None:
-                continue
-            elif kind == "horizon":
-                found = doc_year + 4 if doc_year % 5 == 1 else found
-            elif kind == "this":
-                found = doc_year
-            elif kind == "next":
-                found = doc_year + 1
-            elif kind == "last":
-                start = m.start()
-                if start > 0 and before[start - 1] not in _CLAUSE_OPENERS:
-                    continue  # 比上年, 当地上年度水平: a comparison, not the period
-                found = doc_year - 1
-        return found
+        found = self.anchors(before, doc_year)
+        return found[-1][2] if found else None
+
+    def _anchor_period(self, text: str, m: regex.Match[str], doc_year: int | None) -> int | None:
+        kind = m.lastgroup
+        if kind == "year":
+            if m.start() > 0 and text[max(0, m.start() - 4) : m.start()].endswith(self._not_before):
+                return None
+            if text.startswith(self._not_after, m.end()):
+                return None
+            return int(m.group("year"))
+        if kind == "plan":
+            name = _PLAN.match(m.group("plan"))
+            return plan_end(name.group(1)) if name else None
+        if doc_year is None:
+            return None
+        if kind == "horizon":
+            return doc_year + 4 if doc_year % 5 == 1 else None
+        if kind == "this":
+            return doc_year
+        if kind == "next":
+            return doc_year + 1
+        if kind == "last":
+            start = m.start()
+            if start > 0 and text[start - 1] not in _CLAUSE_OPENERS:
+                return None  # 比上年, 当地上年度水平: a comparison, not the period
+            return doc_year - 1
+        return None
