@@ -479,6 +479,7 @@ class Classifier:
         prev: Meaning | None = None
         prev_sentence = -1
         prev_direction_rule = ""
+        carried: str | None = None
         distributed = self._distributed(text, cands)
         clause_breaks = _break_positions(text, _CLAUSE_BREAK)
         sentence_breaks = _break_positions(text, _SENTENCE_BREAK)
@@ -556,8 +557,12 @@ class Classifier:
                 if obj:
                     rules.append("object.head_after")
             if obj is None and prev is not None and prev_sentence == sentence_start and prev.object:
-                obj = self._inherited(prev.object, c.kind)
+                # the phrase as the sentence named it, before a threshold split (see _inherited)
+                obj = self._inherited(carried or prev.object, c.kind)
+                carried = carried or prev.object
                 rules.append("object.inherit")
+            else:
+                carried = None
             if obj is None:
                 # 持续推动“郑聚英才”计划，拨付5.1亿元 / 支持科技创新。拨付73.7亿元: the clause
                 # before (or the short lead sentence) names what the money or count is for.

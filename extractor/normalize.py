@@ -73,6 +73,7 @@ _CONTINUES = frozenset("的、，,和与及或在对把被从向为以")
 _CONTINUATION_START = regex.compile(r"(?:是[：:]|[，,、。；;：:%‰）)”」])")
 # A line ending in a number (with its magnitude) glued to a word: its unit is on the next line.
 _NUMBER_END = regex.compile(r"\p{Han}[0-9]+(?:\.[0-9]+)?[万亿千百]?$")
+_RANGE_SEPARATORS = frozenset("－—–~～-")
 _MIN_WRAP_WIDTH = 15
 # A line ending in a number is a wrapped sentence only when it is not a short label (附件1).
 _MIN_NUMBER_LINE = 8
@@ -109,10 +110,12 @@ def _wraps(text: str) -> list[tuple[int, int]]:
         if not body or not following or body[-1] in _TERMINAL:
             continue
         last, first = body[-1], following[0]
-        if not (
-            _is_text(last)
-            and (_is_text(first) or (last.isdigit() and following[:2].replace(".", "").isdigit()))
-        ):
+        continues = (
+            _is_text(first)
+            or (last.isdigit() and following[:2].replace(".", "").isdigit())  # 7\n.35‰
+            or (first in _RANGE_SEPARATORS and following[1:2] != "—")  # 6.5%\n－7% (not a —— bullet)
+        )
+        if not (_is_text(last) and continues):
             continue
         wrapped = width is not None and len(body.strip()) >= width - 2
         if (
