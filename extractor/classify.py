@@ -90,11 +90,13 @@ class Classifier:
         lex = lexicon or load_lexicon()
         rules = lex.rules
         self._links = _Suffixes(rules.links)
+        self._not_links = tuple(rules.not_links)
         self._comparisons = _Suffixes(rules.object.comparisons)
         ob = rules.object
         self._comparison_tail = regex.compile(
             rf"(?:{alternation(ob.comparison_heads)})"
-            rf"(?:(?:19|20)[0-9]{{2}}年(?:末|底|同期)?|{alternation(ob.comparison_bases)})(?:相比|水平)?$"
+            rf"(?:(?:19|20)[0-9]{{2}}年(?:末|底|同期)?|{alternation(ob.comparison_bases)})"
+            rf"(?:预算|同期|平均)?(?:相比|水平|高出|低出|高|低|多|少|快|慢)?$"
         )
         self._trailing_adverbs = _Suffixes(ob.trailing_adverbs)
         self._after_trailers = frozenset(ob.after_trailers)
@@ -116,6 +118,7 @@ class Classifier:
             ((w, r.value, r.id) for r in rules.direction for w in r.words), key=lambda t: -len(t[0])
         )
         self._direction_verbs = _Suffixes([w for w, _, _ in self._direction_words])
+        self._nominal_directions = frozenset(w for r in rules.direction if r.keeps_object for w in r.words)
         self._direction_opener = _pattern(
             [w for w, _, _ in self._direction_words if len(w) >= 2 and w not in rules.not_openers]
         )
@@ -149,7 +152,7 @@ class Classifier:
         while changed and text:
             changed = False
             w = self._links.longest(text)
-            if w:
+            if w and not text.endswith(self._not_links):
                 text, changed = text[: -len(w)], True
         return text
 
@@ -242,6 +245,8 @@ class Classifier:
             return None, None, self._strip_links(core[: -len(verb)])
         if verb is not None:
             direction, rid = self._direction_of[verb]
+            if verb in self._nominal_directions:
+                return direction, rid, core
             return direction, rid, self._strip_links(core[: -len(verb)])
         # 降低利息负担约2000亿元: the verb opens the clause and the number follows its object
         # directly; not after a stative link (增长面达到42.8% states a level, not a change).
@@ -409,9 +414,13 @@ class Classifier:
             noun = noun[2:] if noun[:2] in self._adverbs else noun[1:]
         noun = noun.strip("的")
         noun = self._strip_trailing_adverbs(noun)  # 总量连续37年: 连续 says how long, not what
+        if len(noun) == 1 and spans and core.endswith(noun) and spans[-1][1] == len(core) - 1:
+            noun = core[spans[-1][0] :]  # 国家储备林, 综合服务体: the verb and one character are a noun
         if _ADVERBIAL.fullmatch(noun) or noun in self._verb_set:
             return None  # 在实际工作中 says where, 已办结 what was done: neither is what
-        return noun[-_MAX_OBJECT:] or None
+        if len(noun) < 2:
+            return None  # 在, 前, 年: a function word, never what is measured
+        return noun[-_MAX_OBJECT:]
 
     def _split_distributive(self, subject: str, n: int) -> list[str]:
         """银行机构存贷款余额 with two bounds → 银行机构存款余额, 银行机构贷款余额."""

@@ -177,6 +177,8 @@ class DirectionRule(_Strict):
     id: str
     value: Literal["up", "down"]
     words: list[str]
+    # The words name what is measured too (降本率): they stay in the object.
+    keeps_object: bool = False
 
 
 class StatusRule(_Strict):
@@ -226,6 +228,7 @@ class RuleSpec(_Strict):
 
     direction: list[DirectionRule]
     links: list[str]
+    not_links: list[str]
     status: list[StatusRule]
     not_cues: list[str]
     noun_cues: list[str]
