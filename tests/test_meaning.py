@@ -349,3 +349,54 @@ def test_metrics_land_in_the_new_sections() -> None:
     assert sections[m.section_id].heading == "守底线防风险"  # type: ignore[attr-defined]
     m = next(m for m in r.metrics if m.text == "4%左右")
     assert (m.status, m.period) == ("target", 2026)
+
+
+PARA = "全年各项工作扎实推进，主要指标好于预期，群众满意度持续提升。"
+LAYOUTS = [
+    # (document, the sections and items expected, as (kind, marker, label))
+    (
+        "一、主要工作\n“一窗办”优服务“一码通”强监管\n"
+        + PARA
+        + "\n“双随机”促公平“全覆盖”保质量\n"
+        + PARA
+        + "\n",
+        [
+            ("S", "一、", "主要工作"),
+            ("S", None, "一窗办优服务一码通强监管"),
+            ("S", None, "双随机促公平全覆盖保质量"),
+        ],
+    ),
+    (
+        "一、主要工作\n稳增长促发展\n" + PARA + "\n二、下一步打算\n" + PARA + "\n",
+        [("S", "一、", "主要工作"), ("S", None, "稳增长促发展"), ("S", "二、", "下一步打算")],
+    ),
+    (
+        "一、主要工作\n" + PARA + "\n——聚焦产业升级。" + PARA + "\n——聚焦民生改善。" + PARA + "\n",
+        [("S", "一、", "主要工作"), ("I", "——", "产业升级"), ("I", "——", "民生改善")],
+    ),
+    (
+        "一、主要工作\n" + PARA + "\n——抓项目。" + PARA + "\n二、下一步打算\n——强保障。" + PARA + "\n",
+        [
+            ("S", "一、", "主要工作"),
+            ("I", "——", "抓项目"),
+            ("S", "二、", "下一步打算"),
+            ("I", "——", "强保障"),
+        ],
+    ),
+    (
+        "一、2025年工作回顾\n" + PARA + "\n二、2026年工作安排\n（一）稳投资\n" + PARA + "\n",
+        [("S", "一、", "2025年工作回顾"), ("S", "二、", "2026年工作安排"), ("S", "（一）", "稳投资")],
+    ),
+    (
+        "一、主要工作\n" + PARA + "\n附件2\n名词解释\n" + PARA + "\n",
+        [("S", "一、", "主要工作"), ("S", "附件2", "名词解释")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), LAYOUTS)
+def test_layouts(text: str, want: list[tuple[str, str | None, str]]) -> None:
+    s = find_structure(text)
+    got = [("S", x.marker, x.heading.replace("“", "").replace("”", ""), x.start) for x in s.sections]
+    got += [("I", x.marker, x.topic, x.start) for x in s.items]
+    assert [g[:3] for g in sorted(got, key=lambda g: g[3])] == want
