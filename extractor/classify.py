@@ -605,6 +605,9 @@ class Classifier:
                 meaning.status == "actual" and ctx.tense == "review" and ctx.period and period > ctx.period
             ):
                 period = ctx.period
+            if period is None:
+                # nothing names the year: a goal is the plan year's, a result the reviewed year's
+                period = ctx.plan_year if meaning.status == "target" else ctx.review_year
             meaning.period = period
             meaning.rules = tuple(rules)
             out.append(meaning)

@@ -17,6 +17,7 @@ from typing import Annotated, TextIO
 import typer
 
 from .options import DEFAULT_DOC_TIMEOUT, Engine
+from .table_cli import table as _table_command
 
 __all__ = ["app", "main"]
 
@@ -287,6 +288,17 @@ def render(
         typer.echo(str(index))
     if failed and not entries and out_dir is not None:
         raise typer.Exit(1)
+
+
+app.command(
+    epilog=(
+        "Examples:\n\n"
+        "  extractor table reports/ -o indicators.csv\n\n"
+        "  extractor table a.txt b.txt c.txt --pivot --status target -o targets.xlsx\n\n"
+        "  extractor table facts.jsonl --attainment -o attainment.csv\n\n"
+        "  extractor table reports/ -o facts.sqlite"
+    )
+)(_table_command)
 
 
 def main() -> None:

@@ -13,8 +13,9 @@ its paragraph (到2030年, “十五五”时期, 今年, 去年 …), then from
 
 >>> from extractor.lexicon import load_lexicon
 >>> t = Tenses(load_lexicon().rules)
->>> t.heading("2025年工作回顾", 2026), t.heading("“十五五”时期的主要目标", 2026)
-(Context(tense='review', period=2025), Context(tense='plan', period=2030))
+>>> heads = ("2025年工作回顾", "“十五五”时期的主要目标")
+>>> [(c.tense, c.period) for c in (t.heading(h, 2026) for h in heads)]
+[('review', 2025), ('plan', 2030)]
 >>> t.period_in("到2030年，地区生产总值迈上新台阶", 2026)
 2030
 """
@@ -48,10 +49,16 @@ def plan_end(name: str) -> int | None:
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """Tense (``"review"``, ``"plan"`` or None when nothing says) and the period it implies."""
+    """Tense (``"review"``, ``"plan"`` or None when nothing says) and the period it implies.
+
+    ``plan_year`` and ``review_year`` are the document's defaults for a goal and for a result
+    where neither the words nor the section name a year.
+    """
 
     tense: str | None
     period: int | None
+    plan_year: int | None = None
+    review_year: int | None = None
 
 
 _NONE = Context(None, None)
@@ -132,7 +139,7 @@ class Tenses:
                     tense = "review"
             if period is None and tense is not None:
                 period = review_year if tense == "review" else plan_year
-            return Context(tense, period)
+            return Context(tense, period, plan_year, review_year)
 
         return at
 
