@@ -674,6 +674,35 @@ def bench_startup(exe: str, help_runs: int, import_runs: int) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------
 
 
+def bench_database(base: list[tuple[str, str]], n_docs: int, tmp: Path) -> dict[str, Any]:
+    """Seconds to read ``n_docs`` documents' records into a new SQLite database (write_sqlite).
+
+    The corpus documents are extracted once; copies with distinct sha256 stand for the rest, so the
+    figure is the database writer's own cost (extraction is measured above).
+    """
+    import extractor
+    from extractor.database import write_sqlite
+
+    once = [extractor.extract(text, name).to_dicts() for name, text in base]
+
+    def documents() -> Iterator[list[dict[str, Any]]]:
+        for i in range(n_docs):
+            records = once[i % len(once)]
+            doc = dict(records[-1], sha256=f"{i:064x}", source=f"doc{i}.txt")
+            yield [dict(r, source=doc["source"]) for r in records[:-1]] + [doc]
+
+    path = tmp / "bench.sqlite"
+    t0 = time.perf_counter()
+    added = write_sqlite(path, documents())
+    seconds = time.perf_counter() - t0
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    metrics = con.execute("select count(*) from metrics").fetchone()[0]
+    con.close()
+    return {"documents": added, "metrics": metrics, "seconds": seconds, "docs_per_s": added / seconds}
+
+
 def machine_info() -> dict[str, Any]:
     cpu = platform.processor() or "unknown"
     try:
@@ -770,6 +799,13 @@ def render_table(res: dict[str, Any]) -> str:
         f"{c['chars']:,} chars, {c['documents']} docs, {c['sources']}",
     )
     row("rounds", str(res["rounds"]), "contenders interleaved; medians")
+    db = res.get("sqlite")
+    if db:
+        row(
+            "SQLite: records of documents",
+            f"{db['documents']:,} in {db['seconds']:.1f} s",
+            f"{db['docs_per_s']:,.0f} docs/s, {db['metrics']:,} metrics (write_sqlite)",
+        )
     row("extract", f"{res['extract_cps']:,.0f} chars/s", "segmentation cache cleared per repetition")
     row("jieba.lcut (HMM=True)", f"{res['jieba_cps']:,.0f} chars/s", "own jieba.Tokenizer, default call")
     row("jieba.lcut (HMM=False)", f"{res['jieba_nohmm_cps']:,.0f} chars/s", "")
@@ -905,6 +941,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     ap.add_argument("--show", type=Path, metavar="RESULTS", help="print the table of a results file and exit")
     ap.add_argument(
+        "--db-docs", type=int, help="documents read into SQLite (default 10000; 200 with --quick)"
+    )
+    ap.add_argument(
         "--no-psutil", action="store_true", help="sample memory from /proc even if psutil is there"
     )
     args = ap.parse_args(argv)
@@ -914,6 +953,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args.files = args.files or (20 if q else 200)
     args.archive_mb = args.archive_mb or (4.0 if q else 200.0)
     args.help_runs, args.import_runs = (2, 1) if q else (5, 3)
+    args.db_docs = args.db_docs or (200 if q else 10_000)
     return args
 
 
@@ -979,6 +1019,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         archives["small"]["target_mb"] = args.archive_mb / 2
         res["archives"] = {k: {kk: vv for kk, vv in v.items() if kk != "path"} for k, v in archives.items()}
         res.update(bench_memory(exe, archives, has_jobs, tmp, use_psutil=not args.no_psutil))
+        print(f"SQLite: {args.db_docs} documents …", file=sys.stderr, flush=True)
+        res["sqlite"] = bench_database(base, args.db_docs, tmp)
 
     res["bench_wall_s"] = time.perf_counter() - started
     res["machine"]["loadavg_end"] = list(os.getloadavg())

@@ -146,6 +146,9 @@ CREATE INDEX IF NOT EXISTS indicators_indicator ON indicators(indicator);
 CREATE INDEX IF NOT EXISTS indicators_region ON indicators(region);
 """
 
+# Documents per transaction: one transaction each would spend most of the time in fsync.
+_COMMIT_EVERY = 200
+
 _SECTION = ("id", "level", "index", "marker", "heading", "theme", "action", "parent_id", "start", "end")
 _ITEM = ("id", "level", "ordinal", "marker", "topic", "slogan", "section_id", "start", "end")
 _CHECK = ("what", "declared", "found", "ok", "start", "end", "text")
@@ -216,6 +219,9 @@ def _num(v: Any) -> float | None:
 
 
 def _plain(v: Any) -> Any:
+    t = type(v)
+    if v is None or t is str or t is int:
+        return v
     if isinstance(v, Mapping):
         return v.get("name")  # a unit object
     if isinstance(v, bool):
@@ -232,24 +238,26 @@ def write_sqlite(path: str | Path, documents: Iterable[Any]) -> int:
     ``error`` record last).  Return how many were added; a document already in the database
     (same sha256) is skipped.  An Extraction keeps every digit of its values; dicts read back
     from JSON hold what JSON held."""
-    from .table import indicator_table
+    from .table import table_rows
 
     con = sqlite3.connect(str(path))
     added = 0
     try:
         con.executescript(SCHEMA)
-        for doc in documents:
+        for n, doc in enumerate(documents, 1):
             records = (
                 [r.model_dump() for r in doc.all_records()] if hasattr(doc, "all_records") else list(doc)
             )
-            added += _add_document(con, records, indicator_table)
-            con.commit()
+            added += _add_document(con, records, table_rows)
+            if n % _COMMIT_EVERY == 0:
+                con.commit()  # a run stopped half-way keeps whole documents only
+        con.commit()
     finally:
         con.close()
     return added
 
 
-def _add_document(con: sqlite3.Connection, records: list[dict[str, Any]], indicator_table: Any) -> int:
+def _add_document(con: sqlite3.Connection, records: list[dict[str, Any]], table_rows: Any) -> int:
     doc = next((r for r in records if r.get("type") == "document"), None)
     for err in (r for r in records if r.get("type") == "error"):
         con.execute(
@@ -299,9 +307,8 @@ def _add_document(con: sqlite3.Connection, records: list[dict[str, Any]], indica
         m["value"], m["value_max"] = _exact(m.get("value")), _exact(m.get("value_max"))
         rows.append((doc_id, n, *(_plain(m.get(c)) for c in _METRIC)))
     con.executemany(_insert("metrics", ("n", *_METRIC)), rows)
-    table = indicator_table(records)
     rows = []
-    for n, t in enumerate(table.to_dict("records"), 1):
+    for n, t in enumerate(table_rows(records), 1):
         t = {**t, "value_num": _num(t.get("value")), "value_max_num": _num(t.get("value_max"))}
         t["value"], t["value_max"] = _exact(t.get("value")), _exact(t.get("value_max"))
         rows.append((doc_id, n, *(_plain(t.get(c)) for c in _INDICATOR)))

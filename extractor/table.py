@@ -45,6 +45,7 @@ __all__ = [
     "attainment_table",
     "indicator_table",
     "load_table_records",
+    "long_rows",
 ]
 
 #: Columns of the long table, in order.
@@ -215,6 +216,31 @@ def indicator_table(
 
     items = [records] if _single(records) else list(records)
     metrics, docs = load_table_records(items)
+    rows = long_rows(metrics, docs, indicators=indicators, status=status)
+    table = pd.DataFrame(rows, columns=LONG_COLUMNS)
+    for col in ("doc_year", "period", "start", "end", "mentions"):
+        table[col] = table[col].astype("Int64")
+    table["conflict"] = table["conflict"].astype(bool)
+    if strict:
+        clash = [r for r in rows if r["conflict"]]
+        if clash:
+            first = clash[0]
+            same = [r["text"] for r in clash if all(r[k] == first[k] for k in _KEY)]
+            raise TableConflict(
+                f"{first['source']}: {first['indicator']} {first['measure']} {first['period']} "
+                f"{first['status']} is stated with different values: " + ", ".join(map(str, same))
+            )
+    return _pivot(table) if pivot else table
+
+
+def long_rows(
+    metrics: Iterable[Mapping[str, Any]],
+    docs: Mapping[str, _Doc],
+    *,
+    indicators: Iterable[str] | None = None,
+    status: str | None = None,
+) -> list[dict[str, Any]]:
+    """The long table's rows as plain dicts (sorted; ``conflict`` marked), without pandas."""
     wanted = set(indicators) if indicators else None
     rows: dict[tuple[Any, ...], dict[str, Any]] = {}
     for m in metrics:
@@ -224,7 +250,7 @@ def indicator_table(
         if status is not None and m.get("status") != status:
             continue
         src = str(m.get("source") or "")
-        d = docs.get(src, _Doc(src))
+        d = docs.get(src) or _Doc(src)
         value, value_max = _dec(m.get("value")), _dec(m.get("value_max"))
         row = {
             "source": src,
@@ -252,33 +278,31 @@ def indicator_table(
             rows[same]["mentions"] += 1  # the same figure stated again: one row
         else:
             rows[same] = row
-    table = pd.DataFrame(list(rows.values()), columns=LONG_COLUMNS)
-    if not table.empty:
-        counts = table.groupby(_KEY, dropna=False)["text"].transform("size")
-        table["conflict"] = counts > 1
-        table = table.sort_values(
-            ["source", "indicator", "measure", "period", "status", "start"], na_position="last"
+    out = list(rows.values())
+    per_key: dict[tuple[Any, ...], int] = {}
+    for r in out:
+        k = tuple(r[c] for c in _KEY)
+        per_key[k] = per_key.get(k, 0) + 1
+    for r in out:
+        r["conflict"] = per_key[tuple(r[c] for c in _KEY)] > 1
+    big = 1 << 62
+    out.sort(
+        key=lambda r: (
+            r["source"],
+            r["indicator"],
+            r["measure"],
+            big if r["period"] is None else r["period"],
+            r["status"],
+            big if r["start"] is None else r["start"],
         )
-        table = table.reset_index(drop=True)
-    for col in ("doc_year", "period", "start", "end", "mentions"):
-        table[col] = table[col].astype("Int64")
-    table["conflict"] = table["conflict"].astype(bool)
-    if strict and table["conflict"].any():
-        first = table[table["conflict"]].iloc[0]
-        raise TableConflict(
-            f"{first['source']}: {first['indicator']} {first['measure']} {first['period']} {first['status']} "
-            f"is stated with different values: "
-            + ", ".join(
-                table[
-                    (table["source"] == first["source"])
-                    & (table["indicator"] == first["indicator"])
-                    & (table["measure"] == first["measure"])
-                    & (table["status"] == first["status"])
-                    & (table["period"].astype(object) == first["period"])
-                ]["text"].astype(str)
-            )
-        )
-    return _pivot(table) if pivot else table
+    )
+    return out
+
+
+def table_rows(records: Iterable[Any]) -> list[dict[str, Any]]:
+    """The long table's rows of some records (dicts or Extractions), without pandas."""
+    metrics, docs = load_table_records(records)
+    return long_rows(metrics, docs)
 
 
 def _single(records: Any) -> bool:
