@@ -148,8 +148,7 @@ def table(
         raise typer.Exit(1) from exc
     _write(frame, documents, fmt, output)
     if not quiet:
-        kind = "attainment rows" if attainment else "documents" if pivot else "rows"
-        print(f"{kind}: {len(frame)}  documents read: {len(documents)}", file=sys.stderr)
+        print(f"rows: {len(frame)}  documents read: {len(documents)}", file=sys.stderr)
 
 
 def _write(frame: Any, documents: list[list[dict[str, Any]]], fmt: TableFormat, output: Path | None) -> None:
