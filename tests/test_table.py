@@ -271,3 +271,26 @@ def test_pivot_of_the_provincial_reports_gives_the_gold_targets() -> None:
         assert row[col + ":value"] == Decimal(str(g["value"]))
         checked += 1
     assert checked == 6
+
+
+def test_readme_table_examples_are_real_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "targets.csv"
+    args = ["table", "corpora/pairs/hexi_2025_work_report.txt", "corpora/pairs/hexi_2026_work_report.txt"]
+    args += ["corpora/county_work_report.txt", "--pivot", "--status", "target", "--indicator"]
+    res = runner.invoke(app, [*args, "gdp,urban_new_jobs", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    import csv
+
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    keep = [
+        i for i, h in enumerate(rows[0]) if h in ("source", "region", "doc_year") or h.endswith(":target")
+    ]
+    for r in rows:
+        assert ",".join(r[i] for i in keep) in readme
+    out = tmp_path / "att.csv"
+    res = runner.invoke(app, ["table", *args[1:3], "--attainment", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    for line in out.read_text(encoding="utf-8").splitlines()[1:4]:
+        assert ",".join(line.split(",")[:12]) in readme
