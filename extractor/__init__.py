@@ -30,7 +30,9 @@ __all__ = [
     "Section",
     "Unit",
     "extract",
+    "attainment_table",
     "extract_file",
+    "indicator_table",
     "read_records",
     "to_dataframe",
     "validate_record",
@@ -39,6 +41,8 @@ __all__ = [
 __version__ = "0.1.0"
 
 _HOMES = {
+    "indicator_table": "tabulate",
+    "attainment_table": "tabulate",
     "read_records": "frames",
     "to_dataframe": "frames",
     "Extraction": "pipeline",
@@ -66,6 +70,7 @@ if TYPE_CHECKING:
         validate_record,
     )
     from .pipeline import Extraction, Extractor, extract, extract_file
+    from .tabulate import attainment_table, indicator_table
 
 
 def __getattr__(name: str) -> Any:

@@ -2,7 +2,7 @@
 
 The database (standard library ``sqlite3``) has one table per record type — ``documents``,
 ``metrics``, ``sections``, ``items``, ``checks``, ``errors`` — and ``indicators``, the long
-indicator table of :func:`extractor.table.indicator_table`.  A document is keyed by the sha256 of
+indicator table of :func:`extractor.tabulate.indicator_table`.  A document is keyed by the sha256 of
 its text: appending a second run to the same file adds only documents it does not hold yet, so
 re-running the same inputs leaves every row count unchanged.  Exact values are stored as text
 (``value``) next to a numeric column for arithmetic (``value_num``).
@@ -238,7 +238,7 @@ def write_sqlite(path: str | Path, documents: Iterable[Any]) -> int:
     ``error`` record last).  Return how many were added; a document already in the database
     (same sha256) is skipped.  An Extraction keeps every digit of its values; dicts read back
     from JSON hold what JSON held."""
-    from .table import table_rows
+    from .tabulate import table_rows
 
     con = sqlite3.connect(str(path))
     added = 0

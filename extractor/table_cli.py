@@ -54,12 +54,12 @@ def _documents(paths: list[str], quiet: bool) -> Iterator[list[dict[str, Any]]]:
         path = Path(p)
         if not path.is_file():
             raise _fail(f"no such record file: {p}")
-        from .table import load_table_records
+        from .tabulate import load_table_records
 
         try:
             grouped: dict[str, list[dict[str, Any]]] = {}
             if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
-                from .table import _read_file
+                from .tabulate import _read_file
 
                 for rec in _read_file(path):
                     grouped.setdefault(str(rec.get("source") or ""), []).append(rec)
@@ -127,7 +127,7 @@ def table(
         raise _fail(f"--format {fmt.value} needs -o FILE")
     if output is not None and (output.is_dir() or not output.parent.is_dir()):
         raise _fail(f"cannot write {output}: {'a folder' if output.is_dir() else 'no such folder'}")
-    from .table import TableConflict, attainment_table, indicator_table
+    from .tabulate import TableConflict, attainment_table, indicator_table
 
     documents = list(_documents(paths, quiet))
     if not documents:

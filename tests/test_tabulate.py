@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 import extractor
 from extractor.cli import app
 from extractor.database import write_sqlite
-from extractor.table import TableConflict, attainment_table, indicator_table
+from extractor.tabulate import TableConflict, attainment_table, indicator_table
 
 ROOT = Path(__file__).resolve().parent.parent
 PAIRS = ROOT / "corpora" / "pairs"
