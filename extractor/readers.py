@@ -167,7 +167,7 @@ InputResult = InputDocument | InputFailure
 _INSTALL_HINTS: dict[str, str] = {
     "pdfplumber": "PDF input needs the 'pdf' extra: pip install 'extractor[pdf]'",
     "docx": "DOCX input needs python-docx: pip install 'python-docx>=1.1'",
-    "trafilatura": "HTML input needs trafilatura: pip install 'trafilatura>=1.12'",
+    "trafilatura": "HTML input needs trafilatura: pip install 'trafilatura>=2.0' 'lxml-html-clean>=0.4'",
     "lxml.html": "HTML input needs lxml: pip install 'lxml>=5'",
     "lxml.etree": "HTML input needs lxml: pip install 'lxml>=5'",
     "charset_normalizer": "encoding detection needs charset-normalizer: pip install 'charset-normalizer>=3'",
@@ -175,13 +175,17 @@ _INSTALL_HINTS: dict[str, str] = {
 
 
 def _require(module: str) -> Any:
-    """Import an optional dependency, turning ImportError into :class:`MissingExtraError`."""
+    """Import an optional dependency, turning ImportError into :class:`MissingExtraError`.
+
+    The message carries the underlying ImportError: the module itself may be installed while
+    something it imports is not (trafilatura without ``lxml_html_clean``).
+    """
     try:
         return importlib.import_module(module)
     except ImportError as exc:
-        raise MissingExtraError(
-            _INSTALL_HINTS.get(module, f"missing optional dependency {module!r}")
-        ) from exc
+        hint = _INSTALL_HINTS.get(module, f"missing optional dependency {module!r}")
+        cause = " ".join(str(exc).split())
+        raise MissingExtraError(f"{hint} (importing {module} failed: {type(exc).__name__}: {cause})") from exc
 
 
 # --------------------------------------------------------------------------------------------

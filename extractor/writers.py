@@ -129,7 +129,8 @@ class ParquetWriter:
             import pyarrow.parquet as pq
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise RuntimeError(
-                "Parquet output needs the 'parquet' extra: pip install 'extractor[parquet]'"
+                "Parquet output needs the 'parquet' extra: pip install 'extractor[parquet]' "
+                f"(import failed: {exc})"
             ) from exc
         self._pa = pa
         types = {"start": pa.int64(), "end": pa.int64(), "period": pa.int64(), "chars": pa.int64()}

@@ -869,3 +869,14 @@ def test_never_raises_on_unreadable_file(tmp_path: Path, monkeypatch: pytest.Mon
     [failure] = iter_inputs([str(path)])
     assert isinstance(failure, InputFailure)
     assert (failure.error, failure.source) == ("PermissionError", str(path))
+
+
+def test_missing_module_message_carries_the_underlying_import_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13.1: trafilatura installed but a module it imports missing said "needs trafilatura"."""
+    pytest.importorskip("trafilatura")
+    for name in [m for m in sys.modules if m.split(".")[0] in ("trafilatura", "justext", "lxml_html_clean")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.delitem(sys.modules, "lxml.html.clean", raising=False)
+    monkeypatch.setitem(sys.modules, "lxml_html_clean", None)  # makes `import lxml_html_clean` fail
+    with pytest.raises(MissingExtraError, match=r"importing trafilatura failed: .*lxml_html_clean"):
+        read_document("page.html", "<html><body><p>新增就业1.2万人。</p></body></html>".encode())
