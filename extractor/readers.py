@@ -42,6 +42,7 @@ __all__ = [
     "DEFAULT_MAX_ARCHIVE_BYTES",
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_RATIO",
+    "ERRORS",
     "FORMATS",
     "RATIO_MIN_BYTES",
     "BinaryFileError",
@@ -140,13 +141,19 @@ class MissingExtraError(ReaderError):
 
 @dataclass(frozen=True, slots=True)
 class InputDocument:
-    """A decoded input.  ``text`` is BOM-free with LF line endings; ``size`` is in bytes."""
+    """A decoded input.  ``text`` is BOM-free with LF line endings; ``size`` is in bytes.
+
+    ``replaced_chars`` counts the undecodable bytes replaced by U+FFFD (``errors="replace"``);
+    ``warnings`` say what reading changed or dropped, for the ``document`` record.
+    """
 
     source: str
     text: str
     encoding: str | None
     format: str
     size: int
+    replaced_chars: int = 0
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,27 +242,62 @@ def _strict(data: bytes, encoding: str) -> str | None:
         return None
 
 
-def _decode(data: bytes, encoding: str | None, hint: str | None = None) -> tuple[str, str]:
+#: Undecodable bytes as ``surrogateescape`` leaves them: one lone surrogate per byte.
+_ESCAPED_BYTE = regex.compile("[\udc80-\udcff]")
+#: With ``errors="replace"`` and no ``encoding``, a candidate (UTF-8, the page's charset,
+#: GB18030) that needs fewer replacements than this share of its characters is taken before
+#: asking charset-normalizer: it is the right encoding with a few damaged bytes.
+_MAX_REPLACED_SHARE = 0.01
+
+ERRORS = ("strict", "replace")
+
+
+def _decode_replacing(data: bytes, name: str) -> tuple[str, int]:
+    """Decode with every undecodable byte replaced by U+FFFD; return the text and that count."""
+    try:
+        escaped = data.decode(name, "surrogateescape")
+    except UnicodeDecodeError:
+        # UTF-16/32 with a stray byte below 0x80, which surrogateescape cannot carry: count
+        # the replacement characters instead (a text's own U+FFFD would be counted too).
+        text = data.decode(name, "replace")
+        return text, text.count("\ufffd")
+    text, count = _ESCAPED_BYTE.subn("\ufffd", escaped)
+    return text, count
+
+
+def _decode(
+    data: bytes, encoding: str | None, hint: str | None = None, errors: str = "strict"
+) -> tuple[str, str, int]:
+    """``(text, encoding used, characters replaced)``; only ``errors="replace"`` replaces any."""
+    if errors not in ERRORS:
+        raise ValueError(f"errors must be one of {', '.join(ERRORS)}, not {errors!r}")
     if encoding is not None:
         name = _canonical_encoding(encoding)
         try:
             text = data.decode(name)
         except UnicodeDecodeError as exc:
+            if errors == "replace":
+                return _finish_replaced(*_decode_replacing(data, name), name)
             raise DecodeError(
-                f"bytes are not valid {name} (byte {exc.start}: {exc.reason}); check the --encoding option"
+                f"bytes are not valid {name} (byte {exc.start}: {exc.reason}); check the --encoding "
+                "option, or use --errors replace"
             ) from exc
-        return _finish(text, name)
+        return (*_finish(text, name), 0)
 
     for bom, name in _BOMS:
         if data.startswith(bom):
+            codec = name.removesuffix("-sig")
             try:
-                text = data[len(bom) :].decode(name.removesuffix("-sig"))
+                text = data[len(bom) :].decode(codec)
             except UnicodeDecodeError as exc:
+                if errors == "replace":
+                    text, count = _decode_replacing(data[len(bom) :], codec)
+                    return _finish_replaced(text, count, name)
                 raise DecodeError(
                     f"file starts with a {name} byte-order mark but is not valid {name} "
                     f"(byte {exc.start + len(bom)}: {exc.reason})"
                 ) from exc
-            return _finish(text, name)
+            return (*_finish(text, name), 0)
 
     nul = data.find(b"\x00")
     if nul >= 0:
@@ -263,30 +305,43 @@ def _decode(data: bytes, encoding: str | None, hint: str | None = None) -> tuple
             f"NUL byte at offset {nul} and no UTF-16 byte-order mark: looks like a binary file"
         )
 
-    text_or_none = _strict(data, "utf-8")
-    if text_or_none is not None:
-        return _finish(text_or_none, "utf-8")
+    candidates = ["utf-8"]
     if hint is not None:
         try:
             hinted = _canonical_encoding(hint)
         except DecodeError:
             hinted = None
         if hinted is not None and hinted not in _IGNORED_HINTS:
-            text_or_none = _strict(data, hinted)
-            if text_or_none is not None:
-                return _finish(text_or_none, hinted)
-    text_or_none = _strict(data, "gb18030")
-    if text_or_none is not None:
-        return _finish(text_or_none, "gb18030")
+            candidates.append(hinted)
+    candidates.append("gb18030")
+    for name in candidates:
+        text_or_none = _strict(data, name)
+        if text_or_none is not None:
+            return (*_finish(text_or_none, name), 0)
 
+    replaced: tuple[str, int, str] | None = None
+    if errors == "replace":
+        text, count, name = min(
+            ((*_decode_replacing(data, name), name) for name in candidates), key=lambda found: found[1]
+        )
+        replaced = (text, count, name)
+        if count <= _MAX_REPLACED_SHARE * len(text):
+            return _finish_replaced(*replaced)
     cn = _require("charset_normalizer")
     best = cn.from_bytes(data).best()
     if best is None or best.encoding is None:
+        if replaced is not None:
+            return _finish_replaced(*replaced)
         raise DecodeError(
-            "bytes are neither UTF-8 nor GB18030 and no encoding could be detected; pass an explicit encoding"
+            "bytes are neither UTF-8 nor GB18030 and no encoding could be detected; pass an explicit "
+            "encoding, or use --errors replace"
         )
     detected = _canonical_encoding(str(best.encoding))
-    return _finish(str(best), detected)
+    return (*_finish(str(best), detected), 0)
+
+
+def _finish_replaced(text: str, count: int, encoding: str) -> tuple[str, str, int]:
+    return (*_finish(text, encoding), count)
 
 
 def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
@@ -308,7 +363,8 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     >>> decode_bytes(b"\\xef\\xbb\\xbfok")
     ('ok', 'utf-8-sig')
     """
-    return _decode(data, encoding)
+    text, used, _ = _decode(data, encoding)
+    return text, used
 
 
 # --------------------------------------------------------------------------------------------
@@ -345,11 +401,13 @@ def read_document(
     *,
     encoding: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    errors: str = "strict",
 ) -> InputDocument:
     """Decode one document; the format is chosen from ``source``'s extension.
 
-    ``encoding`` applies to the text formats (txt, md, html).  Raises a :class:`ReaderError`
-    subclass for a bad input.
+    ``encoding`` and ``errors`` apply to the text formats (txt, md, html): with
+    ``errors="replace"`` an undecodable byte becomes U+FFFD instead of failing the document, and
+    the document counts them.  Raises a :class:`ReaderError` subclass for a bad input.
 
     >>> doc = read_document("a.txt", "新增就业1.2万人。".encode("gb18030"))
     >>> (doc.text, doc.encoding, doc.format, doc.size)
@@ -359,15 +417,28 @@ def read_document(
         raise TooLargeError(f"{len(data)} bytes is over the limit of {max_bytes} bytes")
     fmt = detect_format(source)
     used: str | None
+    replaced = 0
+    warnings: list[str] = []
     if fmt in ("txt", "md"):
-        text, used = _decode(data, encoding)
+        text, used, replaced = _decode(data, encoding, errors=errors)
     elif fmt == "html":
-        text, used = _read_html(data, encoding)
+        text, used, replaced, warnings = _read_html(data, encoding, errors)
     elif fmt == "docx":
         text, used = _read_docx(data, max_bytes), None
     else:
         text, used = _read_pdf(data), None
-    return InputDocument(source=source, text=text, encoding=used, format=fmt, size=len(data))
+    if replaced:
+        were = "character was" if replaced == 1 else "characters were"
+        warnings.insert(0, f"{replaced} {were} not valid {used} and replaced by U+FFFD (--errors replace)")
+    return InputDocument(
+        source=source,
+        text=text,
+        encoding=used,
+        format=fmt,
+        size=len(data),
+        replaced_chars=replaced,
+        warnings=tuple(warnings),
+    )
 
 
 # ---- HTML ----------------------------------------------------------------------------------
@@ -425,9 +496,9 @@ def _sniff_html_charset(data: bytes) -> str | None:
     return match.group(1).decode("ascii") if match else None
 
 
-def _read_html(data: bytes, encoding: str | None) -> tuple[str, str]:
-    text, used = _decode(data, encoding, hint=_sniff_html_charset(data))
-    return html_to_text(text), used
+def _read_html(data: bytes, encoding: str | None, errors: str) -> tuple[str, str, int, list[str]]:
+    text, used, replaced = _decode(data, encoding, hint=_sniff_html_charset(data), errors=errors)
+    return html_to_text(text), used, replaced, []
 
 
 def _compact_len(text: str) -> int:
@@ -743,11 +814,11 @@ def _failure(source: str, exc: BaseException) -> InputFailure:
 
 
 def _document_or_failure(
-    source: str, load: Callable[[], bytes], encoding: str | None, max_bytes: int
+    source: str, load: Callable[[], bytes], encoding: str | None, max_bytes: int, errors: str = "strict"
 ) -> InputResult:
     """Read one input; every exception becomes an :class:`InputFailure` (never raised)."""
     try:
-        return read_document(source, load(), encoding=encoding, max_bytes=max_bytes)
+        return read_document(source, load(), encoding=encoding, max_bytes=max_bytes, errors=errors)
     except (ReaderError, OSError, MemoryError, RecursionError) as exc:
         return _failure(source, exc)
     except Exception as exc:  # a parser bug on one input must not stop the whole run
@@ -831,6 +902,7 @@ class _Limits:
     max_bytes: int
     max_archive_bytes: int
     max_ratio: float
+    errors: str = "strict"
 
 
 def _iter_zip(path: str, limits: _Limits) -> Iterator[InputResult]:
@@ -892,7 +964,7 @@ def _iter_zip(path: str, limits: _Limits) -> Iterator[InputResult]:
                 except NotImplementedError as exc:
                     raise UnsupportedFormatError(f"zip member: {exc}") from exc
 
-            yield _document_or_failure(source, load, limits.encoding, limits.max_bytes)
+            yield _document_or_failure(source, load, limits.encoding, limits.max_bytes, limits.errors)
 
 
 class _CountingReader(io.RawIOBase):
@@ -1003,7 +1075,7 @@ def _iter_tar(path: str, limits: _Limits) -> Iterator[InputResult]:
                     )
                 return data
 
-            result = _document_or_failure(source, load, limits.encoding, limits.max_bytes)
+            result = _document_or_failure(source, load, limits.encoding, limits.max_bytes, limits.errors)
             yield result
             if isinstance(result, InputFailure) and result.error == CorruptArchiveError.__name__:
                 yield InputFailure(
@@ -1033,7 +1105,7 @@ def _iter_file(path: str, display: str, limits: _Limits) -> Iterator[InputResult
         with open(path, "rb") as fh:
             return _read_limited(fh, limits.max_bytes)
 
-    yield _document_or_failure(display, load, limits.encoding, limits.max_bytes)
+    yield _document_or_failure(display, load, limits.encoding, limits.max_bytes, limits.errors)
 
 
 def _iter_folder(folder: str, limits: _Limits) -> Iterator[InputResult]:
@@ -1088,6 +1160,7 @@ def iter_inputs(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_archive_bytes: int = DEFAULT_MAX_ARCHIVE_BYTES,
     max_ratio: float = DEFAULT_MAX_RATIO,
+    errors: str = "strict",
 ) -> Iterator[InputDocument | InputFailure]:
     """Yield one :class:`InputDocument` or :class:`InputFailure` per input, in a deterministic order.
 
@@ -1116,12 +1189,14 @@ def iter_inputs(
     * a corrupt or truncated archive gives one failure for the archive (members already yielded
       stay yielded; a tar member cut short also gets its own failure, just before it); a corrupt
       zip member (bad CRC, bad data) gives a failure for that member only.
+
+    ``encoding`` and ``errors`` are passed to :func:`read_document`.
     """
-    limits = _Limits(glob, encoding, max_bytes, max_archive_bytes, max_ratio)
+    limits = _Limits(glob, encoding, max_bytes, max_archive_bytes, max_ratio, errors)
     for path in paths:
         if path == "-":
             yield _document_or_failure(
-                "<stdin>", lambda: _read_limited(sys.stdin.buffer, max_bytes), encoding, max_bytes
+                "<stdin>", lambda: _read_limited(sys.stdin.buffer, max_bytes), encoding, max_bytes, errors
             )
             continue
         try:
