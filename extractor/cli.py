@@ -19,7 +19,10 @@ import typer
 from .options import DEFAULT_DOC_TIMEOUT, Engine
 
 if TYPE_CHECKING:
+    from .batch import BatchStats, DocumentOutput
+    from .progress import Progress
     from .readers import InputDocument, InputFailure
+    from .writers import RecordWriter
 
 __all__ = ["app", "main"]
 
@@ -213,8 +216,9 @@ def extract(
     from contextlib import ExitStack
 
     from .batch import BatchStats, LocalEngine, ResumeError, default_jobs, read_resume_point, skip_completed
+    from .interrupt import Interrupted, Interruption
     from .progress import Progress
-    from .writers import JsonLinesWriter, RecordWriter, make_writer
+    from .writers import make_writer
 
     fmt = _output_format(fmt, output)
     _check_encoding(encoding)
@@ -276,7 +280,8 @@ def extract(
                 err=True,
             )
 
-    with ExitStack() as stack:
+    interruption = Interruption()
+    with interruption, ExitStack() as stack:
         try:
             stack.enter_context(runner)  # starts or connects to the Dask cluster
         except OSError as exc:
@@ -303,18 +308,17 @@ def extract(
         stack.callback(writer.close)
         show = progress if progress is not None else sys.stderr.isatty() and not quiet
         bar = stack.enter_context(Progress(show))
-        for doc in runner.run(items):
-            if isinstance(writer, JsonLinesWriter):
-                writer.write_encoded(doc.data)  # already serialised by the worker
-            else:
-                for record in doc.records:
-                    writer.write(record)
-            if doc.failed:
-                for record in doc.records:
-                    if record.get("type") == "error":
-                        bar.echo(f"error: {record['source']}: {record['error']}: {record['message']}")
-            stats.add(doc)
-            bar.update(doc)
+        try:
+            for doc in runner.run(items):
+                with interruption.deferred():
+                    _write_document(doc, writer, bar, stats)
+        except Interrupted:
+            pass  # the stack closes the writer and stops the workers; then say what happened
+    if interruption.signum is not None:
+        typer.echo(_interrupted_message(stats.documents, fmt, output), err=True)
+        if not quiet:
+            typer.echo(stats.summary(), err=True)
+        raise typer.Exit(128 + interruption.signum)
     if not quiet:
         typer.echo(stats.summary(), err=True)
     if stats.documents == stats.failed:
@@ -325,6 +329,33 @@ def extract(
         )
     if strict and stats.failed:
         raise typer.Exit(1)
+
+
+def _write_document(doc: DocumentOutput, writer: RecordWriter, bar: Progress, stats: BatchStats) -> None:
+    from .writers import JsonLinesWriter
+
+    if isinstance(writer, JsonLinesWriter):
+        writer.write_encoded(doc.data)  # already serialised by the worker
+    else:
+        for record in doc.records:
+            writer.write(record)
+    if doc.failed:
+        for record in doc.records:
+            if record.get("type") == "error":
+                bar.echo(f"error: {record['source']}: {record['error']}: {record['message']}")
+    stats.add(doc)
+    bar.update(doc)
+
+
+def _interrupted_message(documents: int, fmt: OutputFormat, output: Path | None) -> str:
+    done = f"interrupted after {documents} documents"
+    if output is None:
+        return f"{done}; to be able to continue with --resume, write to a file: -o OUT.jsonl"
+    if fmt is not OutputFormat.jsonl:
+        return (
+            f"{done}; a {fmt.value} file cannot be resumed: write JSON Lines (-o OUT.jsonl) to use --resume"
+        )
+    return f"{done}; rerun with --resume -o {output} to continue"
 
 
 class SchemaType(str, Enum):
