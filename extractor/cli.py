@@ -218,7 +218,7 @@ def extract(
     from .batch import BatchStats, LocalEngine, ResumeError, default_jobs, read_resume_point, skip_completed
     from .interrupt import Interrupted, Interruption
     from .progress import Progress
-    from .writers import make_writer
+    from .writers import UnrepresentableValueError, make_writer
 
     fmt = _output_format(fmt, output)
     _check_encoding(encoding)
@@ -314,6 +314,8 @@ def extract(
                     _write_document(doc, writer, bar, stats)
         except Interrupted:
             pass  # the stack closes the writer and stops the workers; then say what happened
+        except UnrepresentableValueError as exc:
+            _fail(f"cannot write {output}: {exc}")
     if interruption.signum is not None:
         typer.echo(_interrupted_message(stats.documents, fmt, output), err=True)
         if not quiet:
