@@ -307,7 +307,8 @@ def extract(
             _fail(f"cannot write {output}: {_reason(exc)}")
         stack.callback(writer.close)
         show = progress if progress is not None else sys.stderr.isatty() and not quiet
-        bar = stack.enter_context(Progress(show))
+        total = _remaining(paths, glob, stats.documents) if show else None
+        bar = stack.enter_context(Progress(show, total=total))
         try:
             for doc in runner.run(items):
                 with interruption.deferred():
@@ -331,6 +332,14 @@ def extract(
         )
     if strict and stats.failed:
         raise typer.Exit(1)
+
+
+def _remaining(paths: list[str], glob: str | None, done: int) -> int | None:
+    """Documents left to process, for the progress bar's total and time left (None: unknown)."""
+    from .readers import count_inputs
+
+    total = count_inputs(paths, glob=glob)
+    return None if total is None else max(total - done, 0)
 
 
 def _write_document(doc: DocumentOutput, writer: RecordWriter, bar: Progress, stats: BatchStats) -> None:

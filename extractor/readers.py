@@ -56,6 +56,7 @@ __all__ = [
     "UnsafeArchiveError",
     "UnsupportedFormatError",
     "clean_pdf_text",
+    "count_inputs",
     "decode_bytes",
     "detect_format",
     "html_to_text",
@@ -1210,3 +1211,99 @@ def iter_inputs(
             yield from _iter_file(path, path, limits)
         else:
             yield _failure(path, UnsupportedFormatError("not a regular file or folder"))
+
+
+# --------------------------------------------------------------------------------------------
+# Counting inputs (for a progress bar's total)
+# --------------------------------------------------------------------------------------------
+
+
+def count_inputs(paths: Sequence[str], *, glob: str | None = None) -> int | None:
+    """How many items :func:`iter_inputs` will yield for ``paths``, counted without reading any
+    document: folders are walked, zip archives and uncompressed tar archives listed.
+
+    ``None`` when that is not cheap to know: standard input, or a compressed tar archive, which
+    would have to be decompressed to be listed.
+    """
+    total = 0
+    for path in paths:
+        if path == "-":
+            return None
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            count: int | None = 1  # a failure
+        else:
+            if stat.S_ISDIR(mode):
+                count = _count_folder(path, glob)
+            elif stat.S_ISREG(mode):
+                count = _count_file(path, glob)
+            else:
+                count = 1
+        if count is None:
+            return None
+        total += count
+    return total
+
+
+def _count_file(path: str, glob: str | None) -> int | None:
+    kind = _archive_kind(path)
+    if kind == "zip":
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = [_zip_member_name(info) for info in zf.infolist() if not info.is_dir()]
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+            return 1  # one failure for the archive
+        return sum(not _is_metadata(n) and _matches(glob, _display_name(n)) for n in names)
+    if kind == "tar":
+        if not path.lower().endswith(".tar"):
+            return None
+        try:
+            with tarfile.open(path, "r:") as tf:  # headers only: the data is seeked over
+                members = tf.getmembers()
+        except (tarfile.TarError, OSError, EOFError, ValueError):
+            return None
+        return sum(
+            not m.isdir() and not _is_metadata(m.name) and _matches(glob, _display_name(m.name))
+            for m in members
+        )
+    return 1
+
+
+def _count_folder(folder: str, glob: str | None) -> int | None:
+    """What :func:`_iter_folder` yields, counted the same way."""
+    errors = 0
+    entries: list[str] = []
+
+    def on_error(exc: OSError) -> None:
+        nonlocal errors
+        errors += 1
+
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=on_error):
+        rel_dir = os.path.relpath(dirpath, folder)
+        entries.extend(os.path.join(dirpath, d) for d in dirnames if os.path.islink(os.path.join(dirpath, d)))
+        for filename in filenames:
+            rel_posix = (filename if rel_dir == "." else os.path.join(rel_dir, filename)).replace(os.sep, "/")
+            if _is_metadata(rel_posix):
+                continue
+            is_archive = _archive_kind(filename) is not None
+            if not is_archive and not _matches(glob, rel_posix):
+                continue
+            if glob is None and not is_archive and not _is_document_name(filename):
+                continue
+            entries.append(os.path.join(dirpath, filename))
+    total = errors
+    for full in entries:
+        try:
+            mode = os.stat(full).st_mode
+        except OSError:
+            total += 1
+            continue
+        if not stat.S_ISREG(mode):
+            total += 1
+            continue
+        count = _count_file(full, glob)
+        if count is None:
+            return None
+        total += count
+    return total
