@@ -39,7 +39,7 @@ from .models import (
     Status,
     Unit,
 )
-from .normalize import normalize
+from .normalize import fold_ideographs, normalize
 from .quantities import Candidate, QuantityFinder, Rejection
 from .structure import Structure, find_structure
 
@@ -133,7 +133,10 @@ class Extractor:
         """
         norm = normalize(text)
         cands, rejected = self.finder.find(norm.text)
-        structure = find_structure(text)
+        # Headings, items and metadata read the text with Kangxi radicals and compatibility
+        # ideographs folded (PDF fonts): the same length, so their offsets index ``text``.
+        folded = fold_ideographs(text)
+        structure = find_structure(folded)
         target_sections = [
             (s.start, s.end) for s in structure.sections if self.classifier.heading_is_target(s.heading)
         ]
@@ -161,10 +164,10 @@ class Extractor:
         )
         if not text.strip():
             all_warnings.append("the document is empty")
-        meta = read_metadata(text)
+        meta = read_metadata(folded)
         document = DocumentInfo(
             source=source,
-            title=_title(text),
+            title=_title(folded),
             year=meta.year,
             region=meta.region,
             level=cast(Any, meta.level),
@@ -202,7 +205,7 @@ class Extractor:
         for i in structure.items:
             yield FocusItem.model_construct(source=source, text=text[i.start : i.end], **asdict(i))
         for c in structure.checks:
-            yield Check.model_construct(source=source, **asdict(c))
+            yield Check.model_construct(**{**asdict(c), "source": source, "text": text[c.start : c.end]})
 
     def _metric(
         self,

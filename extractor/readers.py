@@ -23,6 +23,7 @@ import copy
 import fnmatch
 import importlib
 import io
+import logging
 import lzma
 import os
 import stat
@@ -687,10 +688,26 @@ def _read_docx(data: bytes, max_bytes: int) -> str:
 # ---- PDF -----------------------------------------------------------------------------------
 
 
+class _FontNoiseAtDebug(logging.Filter):
+    """pdfminer warns once per font whose descriptor has no usable FontBBox ("Could not get
+    FontBBox from font descriptor …"), which many Chinese PDFs trigger on every page and which
+    does not affect the text: such records are passed on at DEBUG level instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.DEBUG and "FontBBox" in str(record.msg):
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
+
+
+_FONT_NOISE = _FontNoiseAtDebug()
+
+
 def _read_pdf(data: bytes) -> str:
     """Text of every page (pdfplumber), joined by LF and passed through :func:`clean_pdf_text`."""
     pdfplumber = _require("pdfplumber")
     pages: list[str] = []
+    font_logger = logging.getLogger("pdfminer.pdffont")
+    font_logger.addFilter(_FONT_NOISE)  # only while we read: the logging set-up is the caller's
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for page in pdf.pages:
@@ -698,10 +715,14 @@ def _read_pdf(data: bytes) -> str:
                 page.close()
     except Exception as exc:  # pdfminer raises many unrelated types on malformed/encrypted files
         raise DecodeError(f"cannot read PDF: {type(exc).__name__}: {exc}") from exc
+    finally:
+        font_logger.removeFilter(_FONT_NOISE)
     return clean_pdf_text("\n".join(pages))
 
 
-_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# With the radicals (U+2E80–U+2FDF) that PDF fonts put for whole characters ("规模以上⼯\n业"
+# is a wrapped line like any other); normalisation folds them later.
+_HAN = r"\u2e80-\u2fdf\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _CJK_PUNCT = (
     r"\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
     r"\u2014\u2026\u201c\u201d\u2018\u2019\u00b7"
