@@ -424,7 +424,7 @@ def read_document(
     if fmt in ("txt", "md"):
         text, used, replaced = _decode(data, encoding, errors=errors)
     elif fmt == "html":
-        text, used, replaced, warnings = _read_html(data, encoding, errors)
+        text, warnings, used, replaced = _read_html(data, encoding, errors)
     elif fmt == "docx":
         text, used = _read_docx(data, max_bytes), None
     else:
@@ -498,9 +498,9 @@ def _sniff_html_charset(data: bytes) -> str | None:
     return match.group(1).decode("ascii") if match else None
 
 
-def _read_html(data: bytes, encoding: str | None, errors: str) -> tuple[str, str, int, list[str]]:
+def _read_html(data: bytes, encoding: str | None, errors: str) -> tuple[str, list[str], str, int]:
     text, used, replaced = _decode(data, encoding, hint=_sniff_html_charset(data), errors=errors)
-    return html_to_text(text), used, replaced, []
+    return (*_html_to_text(text), used, replaced)
 
 
 def _compact_len(text: str) -> int:
@@ -574,12 +574,25 @@ def _strip_boilerplate(root: Any) -> None:
         el.tag = "p"
 
 
-def _walk_text(root: Any) -> str:
-    """Plain text walk: block elements and ``<br>`` end lines, table cells are space-separated."""
+#: Elements whose text a browser does not show.
+_INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template"})
+#: Dropping at least this many characters of visible text, and more than is kept, is worth a
+#: warning in the document record.
+_DROPPED_WARNING_MIN = 200
+
+
+def _walk_text(root: Any, *, visible_only: bool = False) -> str:
+    """Plain text walk: block elements and ``<br>`` end lines, table cells are space-separated.
+
+    With ``visible_only``, what a browser would not show (scripts, styles, hidden elements) is
+    left out: the page's visible text, before any boilerplate is removed.
+    """
     parts: list[str] = []
 
     def visit(el: Any) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
+        if visible_only and (tag in _INVISIBLE_TAGS or _HIDDEN_STYLE.search(el.get("style") or "")):
+            return
         if tag == "br" or tag in _BLOCK_TAGS:
             parts.append("\n")
         if tag and el.text:
@@ -608,19 +621,27 @@ def html_to_text(html: str) -> str:
 
     The page is cleaned with lxml (boilerplate blocks, link lists, hidden elements; headings and
     list items kept as paragraphs; layout tables flattened), then trafilatura picks the main
-    content.  If trafilatura finds nothing, a plain text walk of the cleaned tree is used.
+    content.  If trafilatura finds nothing, a plain text walk of the cleaned tree is used, and if
+    that is empty too, the page's whole visible text.
     """
+    return _html_to_text(html)[0]
+
+
+def _html_to_text(html: str) -> tuple[str, list[str]]:
+    """:func:`html_to_text` and warnings for the document record when boilerplate removal
+    dropped most of the visible text, or all of it (then the whole visible text is used)."""
     lxml_html = _require("lxml.html")
     etree = _require("lxml.etree")
     html = _XML_DECL.sub("", html, count=1)
     if not html.strip():
-        return ""
+        return "", []
     try:
         root = lxml_html.document_fromstring(html)
     except (etree.LxmlError, ValueError) as exc:
         if "empty" in str(exc).lower():
-            return ""
+            return "", []
         raise DecodeError(f"cannot parse HTML: {exc}") from exc
+    visible = _tidy(_walk_text(root, visible_only=True))
     _strip_boilerplate(root)
     trafilatura = _require("trafilatura")
     extracted = trafilatura.extract(
@@ -635,7 +656,21 @@ def html_to_text(html: str) -> str:
         with_metadata=False,
     )
     text = _tidy(extracted) if isinstance(extracted, str) else ""
-    return text if text else _tidy(_walk_text(root))
+    if not text:
+        text = _tidy(_walk_text(root))
+    seen = _compact_len(visible)
+    if not text and seen:
+        return visible, [
+            f"HTML: the main-content extraction dropped all {seen} characters of visible text as "
+            "boilerplate; the whole visible text is used instead"
+        ]
+    dropped = seen - _compact_len(text)
+    if dropped >= _DROPPED_WARNING_MIN and dropped > seen - dropped:
+        return text, [
+            f"HTML: {dropped} of {seen} characters of visible text were dropped as boilerplate "
+            "(menus, footers, link lists)"
+        ]
+    return text, []
 
 
 # ---- DOCX ----------------------------------------------------------------------------------
