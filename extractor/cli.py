@@ -431,7 +431,7 @@ def render(
                 "one page needs exactly one document: use --out-dir", param_hint="--out-dir"
             )
         docs = first_two
-    failed = 0
+    failed = rendered = 0
     entries: list[tuple[str, str, dict[str, int]]] = []
     for doc in docs:
         if isinstance(doc, InputFailure):
@@ -447,13 +447,15 @@ def render(
             target = out_dir / f"{Path(name).stem}.html"
             entries.append((target.name, result.document.title or doc.source, result.document.counts))
         _write_page(target, page)
-    if out_dir is None:
-        return
-    if not entries and not failed:
-        _fail("nothing to render: no input found")
-    _write_page(out_dir / "index.html", render_index(entries))
-    if failed and not entries:
-        raise typer.Exit(1)
+        rendered += 1
+    if not rendered:
+        _fail(
+            f"nothing could be read: every one of the {failed} inputs failed"
+            if failed
+            else "nothing to render: no input found"
+        )
+    if out_dir is not None:
+        _write_page(out_dir / "index.html", render_index(entries))
 
 
 def _write_page(target: Path, page: str) -> None:

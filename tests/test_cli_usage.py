@@ -176,6 +176,15 @@ def test_render_with_no_documents_into_an_empty_out_dir(tmp_path: Path) -> None:
 # ---- 13.8: inputs that match nothing, bad encodings, --errors replace -------------------------
 
 
+@pytest.mark.parametrize("out", [["-o", "page.html"], ["--out-dir", "pages"]], ids=["one-page", "out-dir"])
+def test_render_of_a_missing_input_alone_exits_2(tmp_path: Path, out: list[str]) -> None:
+    out[1] = str(tmp_path / out[1])
+    res = runner.invoke(app, ["render", str(tmp_path / "missing.txt"), *out])
+    assert res.exit_code == 2
+    assert "missing.txt" in res.stderr and "nothing could be read" in res.stderr
+    assert not (tmp_path / "page.html").exists()
+
+
 def test_a_missing_input_alone_exits_2(tmp_path: Path) -> None:
     res = runner.invoke(app, ["extract", str(tmp_path / "missing.txt")])
     assert res.exit_code == 2
@@ -245,8 +254,9 @@ def test_errors_replace_keeps_a_document_with_one_bad_byte(tmp_path: Path, encod
     assert [r["text"] for r in records if r["type"] == "metric"] == METRICS
     document = records[-1]
     assert document["type"] == "document"
-    assert f"1 character was not valid {encoding} and replaced by U+FFFD (--errors replace)" in (
-        document["warnings"]
+    assert (
+        f"1 character was not valid {encoding} and replaced by U+FFFD (--errors replace)"
+        in (document["warnings"])
     )
 
 
