@@ -263,9 +263,7 @@ def _extract(item: InputDocument, with_text: bool) -> DocumentOutput:
     from .pipeline import get_extractor
 
     try:
-        result = get_extractor().extract(
-            item.text, item.source, encoding=item.encoding, format=item.format, with_text=with_text
-        )
+        result = get_extractor().extract_document(item, with_text=with_text)
         return DocumentOutput.from_records(item.source, result.to_dicts(), False, len(item.text))
     except RecursionError as exc:  # a pathological input must not end the whole batch
         return _error(item.source, type(exc).__name__, f"extraction failed: {exc}")

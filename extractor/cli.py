@@ -8,16 +8,22 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
 from itertools import islice
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 
 import typer
 
 from .options import DEFAULT_DOC_TIMEOUT, Engine
 from .table_cli import table as _table_command
+
+if TYPE_CHECKING:
+    from .batch import BatchStats, DocumentOutput
+    from .progress import Progress
+    from .readers import InputDocument, InputFailure
+    from .writers import RecordWriter
 
 __all__ = ["app", "main"]
 
@@ -38,12 +44,82 @@ class OutputFormat(str, Enum):
     parquet = "parquet"
 
 
+#: The format an output file's extension asks for; other extensions get JSON Lines.
+_SUFFIX_FORMATS = {
+    ".jsonl": OutputFormat.jsonl,
+    ".ndjson": OutputFormat.jsonl,
+    ".json": OutputFormat.json,
+    ".csv": OutputFormat.csv,
+    ".parquet": OutputFormat.parquet,
+}
+
+
+class DecodeErrors(Enum):
+    strict = "strict"
+    replace = "replace"
+
+
+def _fail(message: str) -> NoReturn:
+    """One line on stderr and exit status 2: a usage problem found after parsing the options."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _output_format(fmt: OutputFormat | None, output: Path | None) -> OutputFormat:
+    """``--format``, else the one the output file's extension names, else JSON Lines."""
+    implied = _SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
+    if fmt is None:
+        return implied or OutputFormat.jsonl
+    if implied is not None and implied is not fmt:
+        raise typer.BadParameter(
+            f"--format {fmt.value} contradicts the extension of {output} ({implied.value}): "
+            "drop --format or rename the file",
+            param_hint="--format",
+        )
+    return fmt
+
+
+def _check_encoding(encoding: str | None) -> None:
+    import codecs
+
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise typer.BadParameter(f"unknown encoding {encoding!r}", param_hint="--encoding") from None
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def _inputs_reporting_empty(
+    paths: list[str], warn: Callable[[str], None], *, glob: str | None, **options: object
+) -> Iterator[InputDocument | InputFailure]:
+    """The inputs under ``paths``; a path that yields none (an empty folder, a --glob that
+    matches nothing) is reported to ``warn`` instead of passing unnoticed."""
+    from .readers import iter_inputs
+
+    for path in paths:
+        found = False
+        for item in iter_inputs([path], glob=glob, **options):  # type: ignore[arg-type]
+            found = True
+            yield item
+        if not found:
+            why = (
+                f"--glob {glob!r}"
+                if glob
+                else "no .txt, .md, .html, .htm, .docx or .pdf file, nor an archive"
+            )
+            warn(f"{path}: no input found ({why})")
+
+
 @app.command(
     epilog=(
         "Examples:\n\n"
         "  extractor extract report.txt\n\n"
         "  extractor extract reports/ archive.zip -o facts.jsonl\n\n"
-        "  extractor extract report.txt --format csv --excel -o facts.csv\n\n"
+        "  extractor extract report.txt --excel -o facts.csv\n\n"
         "  extractor extract reports.zip -o facts.jsonl --jobs 8 --progress\n\n"
         "  extractor extract reports.zip -o facts.jsonl --resume\n\n"
         "  extractor extract reports.zip -o facts.jsonl --engine dask --scheduler tcp://10.0.0.5:8786"
@@ -54,14 +130,30 @@ def extract(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
     ] = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.jsonl,
+    fmt: Annotated[
+        OutputFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            show_default="from the -o file's extension (.jsonl .json .csv .parquet), else jsonl",
+            help="Output format.",
+        ),
+    ] = None,
     encoding: Annotated[str | None, typer.Option(help="Decode every input with this encoding.")] = None,
+    errors: Annotated[
+        DecodeErrors,
+        typer.Option(
+            "--errors",
+            help="replace: an undecodable byte becomes U+FFFD (counted in the document's warnings) "
+            "instead of costing the document.",
+        ),
+    ] = DecodeErrors.strict,
     glob: Annotated[str | None, typer.Option(help="Only files matching this pattern, e.g. '*.txt'.")] = None,
     with_text: Annotated[
         bool, typer.Option("--with-text", help="Put each document's text in its record.")
     ] = False,
     excel: Annotated[
-        bool, typer.Option("--excel", help="CSV with a UTF-8 BOM so Excel shows Chinese.")
+        bool, typer.Option("--excel", help="CSV only: start with a UTF-8 BOM so Excel shows Chinese.")
     ] = False,
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit with status 1 when any input failed.")
@@ -120,15 +212,23 @@ def extract(
     each input; an input that cannot be read gives an `error` record and a message on stderr,
     and the other inputs are still processed.  The output is in input order and the same
     whatever --jobs or --engine.  Exit status: 0 when every input was processed or reported
-    (1 with --strict when any failed), 2 for bad usage.
+    (1 with --strict when any failed), 2 for bad usage or when nothing could be read.
     """
     from contextlib import ExitStack
 
     from .batch import BatchStats, LocalEngine, ResumeError, default_jobs, read_resume_point, skip_completed
+    from .interrupt import Interrupted, Interruption
     from .progress import Progress
-    from .readers import iter_inputs
-    from .writers import JsonLinesWriter, make_writer
+    from .writers import UnrepresentableValueError, make_writer
 
+    fmt = _output_format(fmt, output)
+    _check_encoding(encoding)
+    if excel and fmt is not OutputFormat.csv:
+        raise typer.BadParameter(
+            f"--excel is for CSV output (a byte-order mark breaks {fmt.value} readers): "
+            "use it with -f csv or -o FILE.csv",
+            param_hint="--excel",
+        )
     if fmt is OutputFormat.parquet and output is None:
         raise typer.BadParameter("Parquet output needs a file: use -o FILE.parquet", param_hint="--format")
     if resume and output is None:
@@ -155,7 +255,15 @@ def extract(
         runner = LocalEngine(workers, with_text=with_text, timeout=timeout)
 
     stats = BatchStats()
-    items = iter_inputs(paths, glob=glob, encoding=encoding, max_bytes=max_bytes)
+    bar: Progress | None = None
+
+    def warn(message: str) -> None:
+        line = f"warning: {message}"
+        bar.echo(line) if bar is not None else typer.echo(line, err=True)
+
+    items = _inputs_reporting_empty(
+        paths, warn, glob=glob, encoding=encoding, max_bytes=max_bytes, errors=errors.value
+    )
     if resume and output is not None:
         point = read_resume_point(output)
         try:
@@ -173,7 +281,8 @@ def extract(
                 err=True,
             )
 
-    with ExitStack() as stack:
+    interruption = Interruption()
+    with interruption, ExitStack() as stack:
         try:
             stack.enter_context(runner)  # starts or connects to the Dask cluster
         except OSError as exc:
@@ -183,35 +292,82 @@ def extract(
                 f"cannot reach the Dask scheduler at {scheduler}: {exc}", param_hint="--scheduler"
             ) from exc
         out_stream: TextIO | None = None
-        if output is not None and fmt is not OutputFormat.parquet:
-            file_encoding = "utf-8-sig" if excel else "utf-8"
-            out_file = output.open("a" if resume else "w", encoding=file_encoding, newline="")
-            stack.callback(out_file.close)
-            out_stream = out_file
-        elif output is None:
-            if excel:
-                sys.stdout.write("\ufeff")
-            out_stream = sys.stdout
-        writer = make_writer(fmt.value, out_stream, str(output) if output is not None else None)
+        writer: RecordWriter
+        try:
+            if output is not None and fmt is not OutputFormat.parquet:
+                file_encoding = "utf-8-sig" if excel else "utf-8"
+                out_file = output.open("a" if resume else "w", encoding=file_encoding, newline="")
+                stack.callback(out_file.close)
+                out_stream = out_file
+            elif output is None:
+                if excel:
+                    sys.stdout.write("\ufeff")
+                out_stream = sys.stdout
+            writer = make_writer(fmt.value, out_stream, str(output) if output is not None else None)
+        except OSError as exc:
+            _fail(f"cannot write {output}: {_reason(exc)}")
         stack.callback(writer.close)
         show = progress if progress is not None else sys.stderr.isatty() and not quiet
-        bar = stack.enter_context(Progress(show))
-        for doc in runner.run(items):
-            if isinstance(writer, JsonLinesWriter):
-                writer.write_encoded(doc.data)  # already serialised by the worker
-            else:
-                for record in doc.records:
-                    writer.write(record)
-            if doc.failed:
-                for record in doc.records:
-                    if record.get("type") == "error":
-                        bar.echo(f"error: {record['source']}: {record['error']}: {record['message']}")
-            stats.add(doc)
-            bar.update(doc)
+        total = _remaining(paths, glob, stats.documents) if show else None
+        bar = stack.enter_context(Progress(show, total=total))
+        try:
+            for doc in runner.run(items):
+                with interruption.deferred():
+                    _write_document(doc, writer, bar, stats)
+        except Interrupted:
+            pass  # the stack closes the writer and stops the workers; then say what happened
+        except UnrepresentableValueError as exc:
+            _fail(f"cannot write {output}: {exc}")
+    if interruption.signum is not None:
+        typer.echo(_interrupted_message(stats.documents, fmt, output), err=True)
+        if not quiet:
+            typer.echo(stats.summary(), err=True)
+        raise typer.Exit(128 + interruption.signum)
     if not quiet:
         typer.echo(stats.summary(), err=True)
+    if stats.documents == stats.failed:
+        _fail(
+            f"nothing could be read: every one of the {stats.documents} inputs failed"
+            if stats.documents
+            else "nothing could be read: no input found"
+        )
     if strict and stats.failed:
         raise typer.Exit(1)
+
+
+def _remaining(paths: list[str], glob: str | None, done: int) -> int | None:
+    """Documents left to process, for the progress bar's total and time left (None: unknown)."""
+    from .readers import count_inputs
+
+    total = count_inputs(paths, glob=glob)
+    return None if total is None else max(total - done, 0)
+
+
+def _write_document(doc: DocumentOutput, writer: RecordWriter, bar: Progress, stats: BatchStats) -> None:
+    from .writers import JsonLinesWriter
+
+    if isinstance(writer, JsonLinesWriter):
+        writer.write_encoded(doc.data)  # already serialised by the worker
+    else:
+        for record in doc.records:
+            writer.write(record)
+    if doc.failed:
+        for record in doc.records:
+            if record.get("type") == "error":
+                bar.echo(f"error: {record['source']}: {record['error']}: {record['message']}")
+    stats.add(doc)
+    bar.update(doc)
+
+
+def _interrupted_message(documents: int, fmt: OutputFormat, output: Path | None) -> str:
+    done = f"interrupted after {documents} documents"
+    if output is None:
+        return f"{done}; to be able to continue with --resume, write to a file: -o OUT.jsonl"
+    if fmt is not OutputFormat.jsonl:
+        return (
+            f"{done}; a {fmt.value} file cannot be resumed: write JSON Lines (-o OUT.jsonl) to use --resume"
+        )
+    return f"{done}; rerun with --resume -o {output} to continue"
 
 
 class SchemaType(str, Enum):
@@ -251,12 +407,24 @@ def render(
 ) -> None:
     """Write a self-contained HTML page showing each report with every extracted fact marked."""
     from .pipeline import get_extractor
-    from .readers import InputDocument, InputFailure, iter_inputs
+    from .readers import InputFailure
     from .render import render_html, render_index
 
     if output is not None and out_dir is not None:
         raise typer.BadParameter("use either -o or --out-dir", param_hint="--out-dir")
-    docs: Iterable[InputDocument | InputFailure] = iter_inputs(paths, encoding=encoding)
+    _check_encoding(encoding)
+
+    def warn(message: str) -> None:
+        typer.echo(f"warning: {message}", err=True)
+
+    docs: Iterable[InputDocument | InputFailure] = _inputs_reporting_empty(
+        paths, warn, glob=None, encoding=encoding
+    )
+    if out_dir is not None:
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            _fail(f"cannot write {out_dir}: {_reason(exc)}")
     if out_dir is None:
         first_two = list(islice(docs, 2))  # documents stream; only a single page needs counting
         if len(first_two) != 1:
@@ -264,30 +432,39 @@ def render(
                 "one page needs exactly one document: use --out-dir", param_hint="--out-dir"
             )
         docs = first_two
-    failed = 0
+    failed = rendered = 0
     entries: list[tuple[str, str, dict[str, int]]] = []
     for doc in docs:
         if isinstance(doc, InputFailure):
             failed += 1
             typer.echo(f"error: {doc.source}: {doc.error}: {doc.message}", err=True)
             continue
-        result = get_extractor().extract(doc.text, doc.source, encoding=doc.encoding, format=doc.format)
+        result = get_extractor().extract_document(doc)
         page = render_html(result)
         if out_dir is None:
             target = output or Path(Path(doc.source.split("!")[-1]).stem + ".html")
         else:
-            out_dir.mkdir(parents=True, exist_ok=True)
             name = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in doc.source.split("/")[-1])
             target = out_dir / f"{Path(name).stem}.html"
             entries.append((target.name, result.document.title or doc.source, result.document.counts))
-        target.write_text(page, encoding="utf-8")
-        typer.echo(str(target))
+        _write_page(target, page)
+        rendered += 1
+    if not rendered:
+        _fail(
+            f"nothing could be read: every one of the {failed} inputs failed"
+            if failed
+            else "nothing to render: no input found"
+        )
     if out_dir is not None:
-        index = out_dir / "index.html"
-        index.write_text(render_index(entries), encoding="utf-8")
-        typer.echo(str(index))
-    if failed and not entries and out_dir is not None:
-        raise typer.Exit(1)
+        _write_page(out_dir / "index.html", render_index(entries))
+
+
+def _write_page(target: Path, page: str) -> None:
+    try:
+        target.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write {target}: {_reason(exc)}")
+    typer.echo(str(target))
 
 
 app.command(

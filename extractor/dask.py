@@ -45,7 +45,7 @@ def _bag_module() -> Any:
     try:
         import dask.bag as db
     except ImportError as exc:
-        raise DaskUnavailableError(INSTALL_HINT) from exc
+        raise DaskUnavailableError(f"{INSTALL_HINT} (import failed: {exc})") from exc
     return db
 
 
@@ -53,7 +53,7 @@ def _distributed() -> Any:
     try:
         import distributed
     except ImportError as exc:
-        raise DaskUnavailableError(INSTALL_HINT) from exc
+        raise DaskUnavailableError(f"{INSTALL_HINT} (import failed: {exc})") from exc
     return distributed
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "alternation",
     "load_data",
     "load_lexicon",
+    "load_lexicon_with",
 ]
 
 Kind = Literal[
@@ -345,3 +346,16 @@ def load_lexicon() -> Lexicon:
         rules=load_data("rules.toml", RuleSpec),
         indicators=load_data("indicators.toml", _IndicatorsFile).indicator,
     )
+
+
+def load_lexicon_with(*, rules: str | Path | None = None, indicators: str | Path | None = None) -> Lexicon:
+    """The packaged lexicon with ``rules.toml`` and/or ``indicators.toml`` replaced by these
+    files (validated like the packaged ones; a missing or bad file raises :class:`LexiconError`
+    naming it)."""
+    lexicon = load_lexicon()
+    update: dict[str, object] = {}
+    if rules is not None:
+        update["rules"] = load_data(Path(rules), RuleSpec)
+    if indicators is not None:
+        update["indicators"] = load_data(Path(indicators), _IndicatorsFile).indicator
+    return lexicon.model_copy(update=update) if update else lexicon

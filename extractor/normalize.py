@@ -3,10 +3,11 @@
 The original text is never changed: records carry offsets into it.  Matching runs on a copy in
 which full-width digits and signs are ASCII, ideographic spaces are spaces, thousands separators
 are gone and numbers broken by a line break or a stray space (PDF text: "16.1 %", "PM\\n2.5")
-are joined.  Hard line wraps inside a sentence (PDF text wrapped at a fixed width: "同比增\n长3.1%",
-"80亿\n元", a lead-in broken over lines: "发展的\n主要目标\n是：") are joined too, so the number
-and classification layers read through them; the structure layer reads the original lines.
-:class:`Normalized` maps any span of the copy back to the original.
+are joined, and radicals that PDF fonts put for whole characters (⼀是, ⼈⺠) are the unified
+ideographs (:func:`fold_ideographs`).  Hard line wraps inside a sentence (PDF text wrapped at a
+fixed width: "同比增\n长3.1%", "80亿\n元", a lead-in broken over lines: "发展的\n主要目标\n是：")
+are joined too, so the number and classification layers read through them; the structure layer
+reads the original lines.  :class:`Normalized` maps any span of the copy back to the original.
 
 >>> n = normalize("增长１６．４％，达1,100万元")
 >>> n.text
@@ -17,12 +18,79 @@ and classification layers read through them; the structure layer reads the origi
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cache
 
 import regex
+from pydantic import ValidationInfo, field_validator
 
-__all__ = ["Normalized", "normalize"]
+from .lexicon import StrictModel, load_data
+
+__all__ = ["Normalized", "fold_ideographs", "normalize"]
+
+
+class RadicalsFile(StrictModel):
+    """``data/radicals.toml``: radicals that fonts put for whole characters, and the unified
+    ideograph each stands for: ``fold`` for the CJK Radicals Supplement, ``kangxi`` for Kangxi
+    radicals whose compatibility mapping is not the character a simplified-Chinese font meant."""
+
+    kangxi: dict[str, str]
+    fold: dict[str, str]
+
+    @field_validator("kangxi", "fold")
+    @classmethod
+    def _one_radical_for_one_ideograph(cls, fold: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        low, high, block = (
+            ("\u2f00", "\u2fdf", "Kangxi Radicals")
+            if info.field_name == "kangxi"
+            else ("\u2e80", "\u2eff", "CJK Radicals Supplement")
+        )
+        for radical, ideograph in fold.items():
+            if len(radical) != 1 or not low <= radical <= high:
+                raise ValueError(f"{radical!r} is not one character of the {block}")
+            if len(ideograph) != 1 or not (
+                "\u4e00" <= ideograph <= "\u9fff" or "\u3400" <= ideograph <= "\u4dbf"
+            ):
+                raise ValueError(f"{radical!r} = {ideograph!r}: not one unified ideograph")
+        return fold
+
+
+@cache
+def _ideographs() -> dict[int, int]:
+    """Kangxi radicals (U+2F00–U+2FDF), CJK compatibility ideographs (U+F900–U+FAFF,
+    U+2F800–U+2FA1F) and the radicals of ``data/radicals.toml`` -> the unified ideograph.
+
+    Some PDF fonts map 一 工 力 十 to the radicals ⼀ ⼯ ⼒ ⼗ (and 民 to ⺠), and "⼀是" would not
+    be "一是".  The first two groups fold by their compatibility mapping (NFKC), each to exactly one
+    code point; the supplement radicals have none and come from the data file.  Every fold is one
+    code point for one, so folding never moves an offset.
+    """
+    table: dict[int, int] = {}
+    for cp in (*range(0x2F00, 0x2FE0), *range(0xF900, 0xFB00), *range(0x2F800, 0x2FA20)):
+        folded = unicodedata.normalize("NFKC", chr(cp))
+        if len(folded) == 1 and folded != chr(cp) and unicodedata.category(folded) == "Lo":
+            table[cp] = ord(folded)
+    radicals = load_data("radicals.toml", RadicalsFile)
+    table.update({ord(k): ord(v) for k, v in (radicals.kangxi | radicals.fold).items()})
+    return table
+
+
+_HAS_IDEOGRAPH_VARIANT = regex.compile("[\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
+
+
+def fold_ideographs(text: str) -> str:
+    """``text`` with Kangxi radicals, compatibility ideographs and the supplement radicals of
+    ``data/radicals.toml`` as unified ideographs; the same length, so every offset is unchanged.
+
+    >>> fold_ideographs("⼀是聚焦⼯业，⼗⼆个项⽬，⼈⺠⽣活")
+    '一是聚焦工业，十二个项目，人民生活'
+    """
+    if _HAS_IDEOGRAPH_VARIANT.search(text) is None:  # the usual case: nothing to fold
+        return text
+    return text.translate(_ideographs())
+
 
 # One-to-one character replacements (length never changes here).
 _FULLWIDTH = {ord("０") + i: ord("0") + i for i in range(10)}
@@ -39,6 +107,7 @@ _FULLWIDTH.update(
         ord("＋"): ord("+"),
     }
 )
+
 # A full-width point is a decimal point only between digits ("１６．４"); elsewhere it is
 # punctuation, so it is replaced in a second, context-aware step.
 _FW_POINT = regex.compile(r"(?<=[0-9])．(?=[0-9])")
@@ -158,7 +227,7 @@ class Normalized:
 
 def normalize(text: str) -> Normalized:
     """Return the normalised copy of ``text`` with its offset map."""
-    copy = text.translate(_FULLWIDTH)
+    copy = fold_ideographs(text).translate(_FULLWIDTH)
     if "．" in copy:
         copy = _FW_POINT.sub(".", copy)  # one-to-one, length unchanged
     pieces: list[str] = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -39,13 +39,15 @@ from .models import (
     Status,
     Unit,
 )
-from .normalize import Normalized, normalize
+from .normalize import Normalized, fold_ideographs, normalize
 from .quantities import Candidate, QuantityFinder, Rejection
 from .structure import Structure, find_structure
 from .tense import Context
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from .readers import InputDocument
 
 __all__ = ["Extraction", "Extractor", "extract", "extract_file", "get_extractor"]
 
@@ -124,13 +126,20 @@ class Extractor:
         encoding: str | None = None,
         format: str | None = None,
         with_text: bool = False,
+        warnings: Sequence[str] = (),
     ) -> Extraction:
-        """Extract every record from ``text``; offsets index ``text`` exactly as given."""
+        """Extract every record from ``text``; offsets index ``text`` exactly as given.
+
+        ``warnings`` (what reading the input changed or dropped) open the document's warnings.
+        """
         norm = normalize(text)
         cands, rejected = self.finder.find(norm.text)
-        structure = find_structure(text)
-        meta = read_metadata(text)
-        meanings = self.meanings(text, norm, cands, structure, meta)
+        # Headings, items and metadata read the text with Kangxi radicals and compatibility
+        # ideographs folded (PDF fonts): the same length, so their offsets index ``text``.
+        folded = fold_ideographs(text)
+        structure = find_structure(folded)
+        meta = read_metadata(folded)
+        meanings = self.meanings(folded, norm, cands, structure, meta)
         records: list[BaseModel] = []
         records.extend(self._structure_records(text, source, structure))
         for cand, meaning in zip(cands, meanings, strict=True):
@@ -141,16 +150,17 @@ class Extractor:
             )
         records.sort(key=lambda r: (getattr(r, "start", 0), _TYPE_ORDER.get(getattr(r, "type", ""), 9)))
         counts = Counter(getattr(r, "type", "") for r in records)
-        warnings = [
+        all_warnings = [*warnings]
+        all_warnings.extend(
             f"the document declares {c.declared} {c.what} but {c.found} were found"
             for c in structure.checks
             if not c.ok
-        ]
+        )
         if not text.strip():
-            warnings.append("the document is empty")
+            all_warnings.append("the document is empty")
         document = DocumentInfo(
             source=source,
-            title=_title(text),
+            title=_title(folded),
             year=meta.year,
             region=meta.region,
             level=cast(Any, meta.level),
@@ -158,7 +168,7 @@ class Extractor:
             chars=len(text),
             sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
             counts=dict(sorted(counts.items())),
-            warnings=warnings,
+            warnings=all_warnings,
             encoding=encoding,
             format=format,
             text=text if with_text else None,
@@ -177,6 +187,21 @@ class Extractor:
 
         return self.classifier.classify(norm.text, cands, context, meta.year, meta.region)
 
+    def extract_document(self, doc: InputDocument, *, with_text: bool = False) -> Extraction:
+        """Extract the records of a document read by :mod:`extractor.readers`.
+
+        Its source, encoding and format go into the ``document`` record, and its reading
+        warnings (replaced bytes, HTML text dropped as boilerplate) open that record's warnings.
+        """
+        return self.extract(
+            doc.text,
+            doc.source,
+            encoding=doc.encoding,
+            format=doc.format,
+            with_text=with_text,
+            warnings=doc.warnings,
+        )
+
     def _structure_records(self, text: str, source: str | None, structure: Structure) -> Iterator[BaseModel]:
         # The structure layer's spans carry exactly the record fields but the text and source.
         for s in structure.sections:
@@ -184,7 +209,7 @@ class Extractor:
         for i in structure.items:
             yield FocusItem.model_construct(source=source, text=text[i.start : i.end], **asdict(i))
         for c in structure.checks:
-            yield Check.model_construct(source=source, **asdict(c))
+            yield Check.model_construct(**{**asdict(c), "source": source, "text": text[c.start : c.end]})
 
     def _metric(
         self,
@@ -252,12 +277,16 @@ def extract(text: str, source: str | None = None, *, with_text: bool = False) ->
     return get_extractor().extract(text, source, with_text=with_text)
 
 
-def extract_file(path: str | Path, *, encoding: str | None = None, with_text: bool = False) -> Extraction:
-    """Read a file (any supported format and encoding) and extract its records."""
+def extract_file(
+    path: str | Path, *, encoding: str | None = None, errors: str = "strict", with_text: bool = False
+) -> Extraction:
+    """Read a file (any supported format and encoding) and extract its records.
+
+    ``errors="replace"`` turns undecodable bytes of a text or HTML file into U+FFFD (counted in
+    the document's warnings) instead of raising :class:`~extractor.readers.DecodeError`.
+    """
     from .readers import read_document
 
     p = Path(path)
-    doc = read_document(str(p), p.read_bytes(), encoding=encoding)
-    return get_extractor().extract(
-        doc.text, doc.source, encoding=doc.encoding, format=doc.format, with_text=with_text
-    )
+    doc = read_document(str(p), p.read_bytes(), encoding=encoding, errors=errors)
+    return get_extractor().extract_document(doc, with_text=with_text)

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 __all__ = ["Progress"]
 
 
-def _bar(file: TextIO, refresh: float) -> Any:
+def _bar(file: TextIO, refresh: float, total: int | None) -> Any:
     """A tqdm bar (imported here: a run without a bar does not load tqdm)."""
     from tqdm import tqdm
 
@@ -21,16 +21,20 @@ def _bar(file: TextIO, refresh: float) -> Any:
         # forking a process that has extra threads is unsafe.
         monitor_interval = 0
 
-    return _Bar(file=file, unit="doc", desc="extract", mininterval=refresh, dynamic_ncols=True)
+    return _Bar(file=file, unit="doc", desc="extract", mininterval=refresh, dynamic_ncols=True, total=total)
 
 
 class Progress:
     """Counts outputs and, when ``enabled``, shows them on ``file`` (stderr by default).
 
-    Messages printed with :meth:`echo` go above the bar instead of through it.
+    With the ``total`` number of documents (when the inputs could be counted) the bar shows the
+    share done and the time left.  Messages printed with :meth:`echo` go above the bar instead of
+    through it.
     """
 
-    def __init__(self, enabled: bool, file: TextIO | None = None, *, refresh: float = 0.5) -> None:
+    def __init__(
+        self, enabled: bool, file: TextIO | None = None, *, refresh: float = 0.5, total: int | None = None
+    ) -> None:
         self.file = file if file is not None else sys.stderr
         self.enabled = enabled
         self.documents = 0
@@ -39,7 +43,7 @@ class Progress:
         self._refresh = refresh
         self._started = time.perf_counter()
         self._shown = 0.0
-        self._bar = _bar(self.file, refresh) if enabled else None
+        self._bar = _bar(self.file, refresh, total) if enabled else None
 
     def update(self, out: DocumentOutput) -> None:
         self.documents += 1

@@ -23,6 +23,7 @@ import copy
 import fnmatch
 import importlib
 import io
+import logging
 import lzma
 import os
 import stat
@@ -42,6 +43,7 @@ __all__ = [
     "DEFAULT_MAX_ARCHIVE_BYTES",
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_RATIO",
+    "ERRORS",
     "FORMATS",
     "RATIO_MIN_BYTES",
     "BinaryFileError",
@@ -55,6 +57,7 @@ __all__ = [
     "UnsafeArchiveError",
     "UnsupportedFormatError",
     "clean_pdf_text",
+    "count_inputs",
     "decode_bytes",
     "detect_format",
     "html_to_text",
@@ -140,13 +143,19 @@ class MissingExtraError(ReaderError):
 
 @dataclass(frozen=True, slots=True)
 class InputDocument:
-    """A decoded input.  ``text`` is BOM-free with LF line endings; ``size`` is in bytes."""
+    """A decoded input.  ``text`` is BOM-free with LF line endings; ``size`` is in bytes.
+
+    ``replaced_chars`` counts the undecodable bytes replaced by U+FFFD (``errors="replace"``);
+    ``warnings`` say what reading changed or dropped, for the ``document`` record.
+    """
 
     source: str
     text: str
     encoding: str | None
     format: str
     size: int
+    replaced_chars: int = 0
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +176,7 @@ InputResult = InputDocument | InputFailure
 _INSTALL_HINTS: dict[str, str] = {
     "pdfplumber": "PDF input needs the 'pdf' extra: pip install 'extractor[pdf]'",
     "docx": "DOCX input needs python-docx: pip install 'python-docx>=1.1'",
-    "trafilatura": "HTML input needs trafilatura: pip install 'trafilatura>=1.12'",
+    "trafilatura": "HTML input needs trafilatura: pip install 'trafilatura>=2.0' 'lxml-html-clean>=0.4'",
     "lxml.html": "HTML input needs lxml: pip install 'lxml>=5'",
     "lxml.etree": "HTML input needs lxml: pip install 'lxml>=5'",
     "charset_normalizer": "encoding detection needs charset-normalizer: pip install 'charset-normalizer>=3'",
@@ -175,13 +184,17 @@ _INSTALL_HINTS: dict[str, str] = {
 
 
 def _require(module: str) -> Any:
-    """Import an optional dependency, turning ImportError into :class:`MissingExtraError`."""
+    """Import an optional dependency, turning ImportError into :class:`MissingExtraError`.
+
+    The message carries the underlying ImportError: the module itself may be installed while
+    something it imports is not (trafilatura without ``lxml_html_clean``).
+    """
     try:
         return importlib.import_module(module)
     except ImportError as exc:
-        raise MissingExtraError(
-            _INSTALL_HINTS.get(module, f"missing optional dependency {module!r}")
-        ) from exc
+        hint = _INSTALL_HINTS.get(module, f"missing optional dependency {module!r}")
+        cause = " ".join(str(exc).split())
+        raise MissingExtraError(f"{hint} (importing {module} failed: {type(exc).__name__}: {cause})") from exc
 
 
 # --------------------------------------------------------------------------------------------
@@ -231,27 +244,62 @@ def _strict(data: bytes, encoding: str) -> str | None:
         return None
 
 
-def _decode(data: bytes, encoding: str | None, hint: str | None = None) -> tuple[str, str]:
+#: Undecodable bytes as ``surrogateescape`` leaves them: one lone surrogate per byte.
+_ESCAPED_BYTE = regex.compile("[\udc80-\udcff]")
+#: With ``errors="replace"`` and no ``encoding``, a candidate (UTF-8, the page's charset,
+#: GB18030) that needs fewer replacements than this share of its characters is taken before
+#: asking charset-normalizer: it is the right encoding with a few damaged bytes.
+_MAX_REPLACED_SHARE = 0.01
+
+ERRORS = ("strict", "replace")
+
+
+def _decode_replacing(data: bytes, name: str) -> tuple[str, int]:
+    """Decode with every undecodable byte replaced by U+FFFD; return the text and that count."""
+    try:
+        escaped = data.decode(name, "surrogateescape")
+    except UnicodeDecodeError:
+        # UTF-16/32 with a stray byte below 0x80, which surrogateescape cannot carry: count
+        # the replacement characters instead (a text's own U+FFFD would be counted too).
+        text = data.decode(name, "replace")
+        return text, text.count("\ufffd")
+    text, count = _ESCAPED_BYTE.subn("\ufffd", escaped)
+    return text, count
+
+
+def _decode(
+    data: bytes, encoding: str | None, hint: str | None = None, errors: str = "strict"
+) -> tuple[str, str, int]:
+    """``(text, encoding used, characters replaced)``; only ``errors="replace"`` replaces any."""
+    if errors not in ERRORS:
+        raise ValueError(f"errors must be one of {', '.join(ERRORS)}, not {errors!r}")
     if encoding is not None:
         name = _canonical_encoding(encoding)
         try:
             text = data.decode(name)
         except UnicodeDecodeError as exc:
+            if errors == "replace":
+                return _finish_replaced(*_decode_replacing(data, name), name)
             raise DecodeError(
-                f"bytes are not valid {name} (byte {exc.start}: {exc.reason}); check the --encoding option"
+                f"bytes are not valid {name} (byte {exc.start}: {exc.reason}); check the --encoding "
+                "option, or use --errors replace"
             ) from exc
-        return _finish(text, name)
+        return (*_finish(text, name), 0)
 
     for bom, name in _BOMS:
         if data.startswith(bom):
+            codec = name.removesuffix("-sig")
             try:
-                text = data[len(bom) :].decode(name.removesuffix("-sig"))
+                text = data[len(bom) :].decode(codec)
             except UnicodeDecodeError as exc:
+                if errors == "replace":
+                    text, count = _decode_replacing(data[len(bom) :], codec)
+                    return _finish_replaced(text, count, name)
                 raise DecodeError(
                     f"file starts with a {name} byte-order mark but is not valid {name} "
                     f"(byte {exc.start + len(bom)}: {exc.reason})"
                 ) from exc
-            return _finish(text, name)
+            return (*_finish(text, name), 0)
 
     nul = data.find(b"\x00")
     if nul >= 0:
@@ -259,30 +307,43 @@ def _decode(data: bytes, encoding: str | None, hint: str | None = None) -> tuple
             f"NUL byte at offset {nul} and no UTF-16 byte-order mark: looks like a binary file"
         )
 
-    text_or_none = _strict(data, "utf-8")
-    if text_or_none is not None:
-        return _finish(text_or_none, "utf-8")
+    candidates = ["utf-8"]
     if hint is not None:
         try:
             hinted = _canonical_encoding(hint)
         except DecodeError:
             hinted = None
         if hinted is not None and hinted not in _IGNORED_HINTS:
-            text_or_none = _strict(data, hinted)
-            if text_or_none is not None:
-                return _finish(text_or_none, hinted)
-    text_or_none = _strict(data, "gb18030")
-    if text_or_none is not None:
-        return _finish(text_or_none, "gb18030")
+            candidates.append(hinted)
+    candidates.append("gb18030")
+    for name in candidates:
+        text_or_none = _strict(data, name)
+        if text_or_none is not None:
+            return (*_finish(text_or_none, name), 0)
 
+    replaced: tuple[str, int, str] | None = None
+    if errors == "replace":
+        text, count, name = min(
+            ((*_decode_replacing(data, name), name) for name in candidates), key=lambda found: found[1]
+        )
+        replaced = (text, count, name)
+        if count <= _MAX_REPLACED_SHARE * len(text):
+            return _finish_replaced(*replaced)
     cn = _require("charset_normalizer")
     best = cn.from_bytes(data).best()
     if best is None or best.encoding is None:
+        if replaced is not None:
+            return _finish_replaced(*replaced)
         raise DecodeError(
-            "bytes are neither UTF-8 nor GB18030 and no encoding could be detected; pass an explicit encoding"
+            "bytes are neither UTF-8 nor GB18030 and no encoding could be detected; pass an explicit "
+            "encoding, or use --errors replace"
         )
     detected = _canonical_encoding(str(best.encoding))
-    return _finish(str(best), detected)
+    return (*_finish(str(best), detected), 0)
+
+
+def _finish_replaced(text: str, count: int, encoding: str) -> tuple[str, str, int]:
+    return (*_finish(text, encoding), count)
 
 
 def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
@@ -304,7 +365,8 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     >>> decode_bytes(b"\\xef\\xbb\\xbfok")
     ('ok', 'utf-8-sig')
     """
-    return _decode(data, encoding)
+    text, used, _ = _decode(data, encoding)
+    return text, used
 
 
 # --------------------------------------------------------------------------------------------
@@ -341,11 +403,13 @@ def read_document(
     *,
     encoding: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    errors: str = "strict",
 ) -> InputDocument:
     """Decode one document; the format is chosen from ``source``'s extension.
 
-    ``encoding`` applies to the text formats (txt, md, html).  Raises a :class:`ReaderError`
-    subclass for a bad input.
+    ``encoding`` and ``errors`` apply to the text formats (txt, md, html): with
+    ``errors="replace"`` an undecodable byte becomes U+FFFD instead of failing the document, and
+    the document counts them.  Raises a :class:`ReaderError` subclass for a bad input.
 
     >>> doc = read_document("a.txt", "新增就业1.2万人。".encode("gb18030"))
     >>> (doc.text, doc.encoding, doc.format, doc.size)
@@ -355,15 +419,28 @@ def read_document(
         raise TooLargeError(f"{len(data)} bytes is over the limit of {max_bytes} bytes")
     fmt = detect_format(source)
     used: str | None
+    replaced = 0
+    warnings: list[str] = []
     if fmt in ("txt", "md"):
-        text, used = _decode(data, encoding)
+        text, used, replaced = _decode(data, encoding, errors=errors)
     elif fmt == "html":
-        text, used = _read_html(data, encoding)
+        text, warnings, used, replaced = _read_html(data, encoding, errors)
     elif fmt == "docx":
         text, used = _read_docx(data, max_bytes), None
     else:
         text, used = _read_pdf(data), None
-    return InputDocument(source=source, text=text, encoding=used, format=fmt, size=len(data))
+    if replaced:
+        were = "character was" if replaced == 1 else "characters were"
+        warnings.insert(0, f"{replaced} {were} not valid {used} and replaced by U+FFFD (--errors replace)")
+    return InputDocument(
+        source=source,
+        text=text,
+        encoding=used,
+        format=fmt,
+        size=len(data),
+        replaced_chars=replaced,
+        warnings=tuple(warnings),
+    )
 
 
 # ---- HTML ----------------------------------------------------------------------------------
@@ -421,9 +498,9 @@ def _sniff_html_charset(data: bytes) -> str | None:
     return match.group(1).decode("ascii") if match else None
 
 
-def _read_html(data: bytes, encoding: str | None) -> tuple[str, str]:
-    text, used = _decode(data, encoding, hint=_sniff_html_charset(data))
-    return html_to_text(text), used
+def _read_html(data: bytes, encoding: str | None, errors: str) -> tuple[str, list[str], str, int]:
+    text, used, replaced = _decode(data, encoding, hint=_sniff_html_charset(data), errors=errors)
+    return (*_html_to_text(text), used, replaced)
 
 
 def _compact_len(text: str) -> int:
@@ -497,12 +574,25 @@ def _strip_boilerplate(root: Any) -> None:
         el.tag = "p"
 
 
-def _walk_text(root: Any) -> str:
-    """Plain text walk: block elements and ``<br>`` end lines, table cells are space-separated."""
+#: Elements whose text a browser does not show.
+_INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template"})
+#: Dropping at least this many characters of visible text, and more than is kept, is worth a
+#: warning in the document record.
+_DROPPED_WARNING_MIN = 200
+
+
+def _walk_text(root: Any, *, visible_only: bool = False) -> str:
+    """Plain text walk: block elements and ``<br>`` end lines, table cells are space-separated.
+
+    With ``visible_only``, what a browser would not show (scripts, styles, hidden elements) is
+    left out: the page's visible text, before any boilerplate is removed.
+    """
     parts: list[str] = []
 
     def visit(el: Any) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
+        if visible_only and (tag in _INVISIBLE_TAGS or _HIDDEN_STYLE.search(el.get("style") or "")):
+            return
         if tag == "br" or tag in _BLOCK_TAGS:
             parts.append("\n")
         if tag and el.text:
@@ -531,19 +621,27 @@ def html_to_text(html: str) -> str:
 
     The page is cleaned with lxml (boilerplate blocks, link lists, hidden elements; headings and
     list items kept as paragraphs; layout tables flattened), then trafilatura picks the main
-    content.  If trafilatura finds nothing, a plain text walk of the cleaned tree is used.
+    content.  If trafilatura finds nothing, a plain text walk of the cleaned tree is used, and if
+    that is empty too, the page's whole visible text.
     """
+    return _html_to_text(html)[0]
+
+
+def _html_to_text(html: str) -> tuple[str, list[str]]:
+    """:func:`html_to_text` and warnings for the document record when boilerplate removal
+    dropped most of the visible text, or all of it (then the whole visible text is used)."""
     lxml_html = _require("lxml.html")
     etree = _require("lxml.etree")
     html = _XML_DECL.sub("", html, count=1)
     if not html.strip():
-        return ""
+        return "", []
     try:
         root = lxml_html.document_fromstring(html)
     except (etree.LxmlError, ValueError) as exc:
         if "empty" in str(exc).lower():
-            return ""
+            return "", []
         raise DecodeError(f"cannot parse HTML: {exc}") from exc
+    visible = _tidy(_walk_text(root, visible_only=True))
     _strip_boilerplate(root)
     trafilatura = _require("trafilatura")
     extracted = trafilatura.extract(
@@ -558,7 +656,21 @@ def html_to_text(html: str) -> str:
         with_metadata=False,
     )
     text = _tidy(extracted) if isinstance(extracted, str) else ""
-    return text if text else _tidy(_walk_text(root))
+    if not text:
+        text = _tidy(_walk_text(root))
+    seen = _compact_len(visible)
+    if not text and seen:
+        return visible, [
+            f"HTML: the main-content extraction dropped all {seen} characters of visible text as "
+            "boilerplate; the whole visible text is used instead"
+        ]
+    dropped = seen - _compact_len(text)
+    if dropped >= _DROPPED_WARNING_MIN and dropped > seen - dropped:
+        return text, [
+            f"HTML: {dropped} of {seen} characters of visible text were dropped as boilerplate "
+            "(menus, footers, link lists)"
+        ]
+    return text, []
 
 
 # ---- DOCX ----------------------------------------------------------------------------------
@@ -611,10 +723,26 @@ def _read_docx(data: bytes, max_bytes: int) -> str:
 # ---- PDF -----------------------------------------------------------------------------------
 
 
+class _FontNoiseAtDebug(logging.Filter):
+    """pdfminer warns once per font whose descriptor has no usable FontBBox ("Could not get
+    FontBBox from font descriptor …"), which many Chinese PDFs trigger on every page and which
+    does not affect the text: such records are passed on at DEBUG level instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.DEBUG and "FontBBox" in str(record.msg):
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
+
+
+_FONT_NOISE = _FontNoiseAtDebug()
+
+
 def _read_pdf(data: bytes) -> str:
     """Text of every page (pdfplumber), joined by LF and passed through :func:`clean_pdf_text`."""
     pdfplumber = _require("pdfplumber")
     pages: list[str] = []
+    font_logger = logging.getLogger("pdfminer.pdffont")
+    font_logger.addFilter(_FONT_NOISE)  # only while we read: the logging set-up is the caller's
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for page in pdf.pages:
@@ -622,10 +750,14 @@ def _read_pdf(data: bytes) -> str:
                 page.close()
     except Exception as exc:  # pdfminer raises many unrelated types on malformed/encrypted files
         raise DecodeError(f"cannot read PDF: {type(exc).__name__}: {exc}") from exc
+    finally:
+        font_logger.removeFilter(_FONT_NOISE)
     return clean_pdf_text("\n".join(pages))
 
 
-_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# With the radicals (U+2E80–U+2FDF) that PDF fonts put for whole characters ("规模以上⼯\n业"
+# is a wrapped line like any other); normalisation folds them later.
+_HAN = r"\u2e80-\u2fdf\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _CJK_PUNCT = (
     r"\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
     r"\u2014\u2026\u201c\u201d\u2018\u2019\u00b7"
@@ -739,11 +871,11 @@ def _failure(source: str, exc: BaseException) -> InputFailure:
 
 
 def _document_or_failure(
-    source: str, load: Callable[[], bytes], encoding: str | None, max_bytes: int
+    source: str, load: Callable[[], bytes], encoding: str | None, max_bytes: int, errors: str = "strict"
 ) -> InputResult:
     """Read one input; every exception becomes an :class:`InputFailure` (never raised)."""
     try:
-        return read_document(source, load(), encoding=encoding, max_bytes=max_bytes)
+        return read_document(source, load(), encoding=encoding, max_bytes=max_bytes, errors=errors)
     except (ReaderError, OSError, MemoryError, RecursionError) as exc:
         return _failure(source, exc)
     except Exception as exc:  # a parser bug on one input must not stop the whole run
@@ -827,6 +959,7 @@ class _Limits:
     max_bytes: int
     max_archive_bytes: int
     max_ratio: float
+    errors: str = "strict"
 
 
 def _iter_zip(path: str, limits: _Limits) -> Iterator[InputResult]:
@@ -888,7 +1021,7 @@ def _iter_zip(path: str, limits: _Limits) -> Iterator[InputResult]:
                 except NotImplementedError as exc:
                     raise UnsupportedFormatError(f"zip member: {exc}") from exc
 
-            yield _document_or_failure(source, load, limits.encoding, limits.max_bytes)
+            yield _document_or_failure(source, load, limits.encoding, limits.max_bytes, limits.errors)
 
 
 class _CountingReader(io.RawIOBase):
@@ -999,7 +1132,7 @@ def _iter_tar(path: str, limits: _Limits) -> Iterator[InputResult]:
                     )
                 return data
 
-            result = _document_or_failure(source, load, limits.encoding, limits.max_bytes)
+            result = _document_or_failure(source, load, limits.encoding, limits.max_bytes, limits.errors)
             yield result
             if isinstance(result, InputFailure) and result.error == CorruptArchiveError.__name__:
                 yield InputFailure(
@@ -1029,7 +1162,7 @@ def _iter_file(path: str, display: str, limits: _Limits) -> Iterator[InputResult
         with open(path, "rb") as fh:
             return _read_limited(fh, limits.max_bytes)
 
-    yield _document_or_failure(display, load, limits.encoding, limits.max_bytes)
+    yield _document_or_failure(display, load, limits.encoding, limits.max_bytes, limits.errors)
 
 
 def _iter_folder(folder: str, limits: _Limits) -> Iterator[InputResult]:
@@ -1084,6 +1217,7 @@ def iter_inputs(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_archive_bytes: int = DEFAULT_MAX_ARCHIVE_BYTES,
     max_ratio: float = DEFAULT_MAX_RATIO,
+    errors: str = "strict",
 ) -> Iterator[InputDocument | InputFailure]:
     """Yield one :class:`InputDocument` or :class:`InputFailure` per input, in a deterministic order.
 
@@ -1112,12 +1246,14 @@ def iter_inputs(
     * a corrupt or truncated archive gives one failure for the archive (members already yielded
       stay yielded; a tar member cut short also gets its own failure, just before it); a corrupt
       zip member (bad CRC, bad data) gives a failure for that member only.
+
+    ``encoding`` and ``errors`` are passed to :func:`read_document`.
     """
-    limits = _Limits(glob, encoding, max_bytes, max_archive_bytes, max_ratio)
+    limits = _Limits(glob, encoding, max_bytes, max_archive_bytes, max_ratio, errors)
     for path in paths:
         if path == "-":
             yield _document_or_failure(
-                "<stdin>", lambda: _read_limited(sys.stdin.buffer, max_bytes), encoding, max_bytes
+                "<stdin>", lambda: _read_limited(sys.stdin.buffer, max_bytes), encoding, max_bytes, errors
             )
             continue
         try:
@@ -1131,3 +1267,99 @@ def iter_inputs(
             yield from _iter_file(path, path, limits)
         else:
             yield _failure(path, UnsupportedFormatError("not a regular file or folder"))
+
+
+# --------------------------------------------------------------------------------------------
+# Counting inputs (for a progress bar's total)
+# --------------------------------------------------------------------------------------------
+
+
+def count_inputs(paths: Sequence[str], *, glob: str | None = None) -> int | None:
+    """How many items :func:`iter_inputs` will yield for ``paths``, counted without reading any
+    document: folders are walked, zip archives and uncompressed tar archives listed.
+
+    ``None`` when that is not cheap to know: standard input, or a compressed tar archive, which
+    would have to be decompressed to be listed.
+    """
+    total = 0
+    for path in paths:
+        if path == "-":
+            return None
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            count: int | None = 1  # a failure
+        else:
+            if stat.S_ISDIR(mode):
+                count = _count_folder(path, glob)
+            elif stat.S_ISREG(mode):
+                count = _count_file(path, glob)
+            else:
+                count = 1
+        if count is None:
+            return None
+        total += count
+    return total
+
+
+def _count_file(path: str, glob: str | None) -> int | None:
+    kind = _archive_kind(path)
+    if kind == "zip":
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = [_zip_member_name(info) for info in zf.infolist() if not info.is_dir()]
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+            return 1  # one failure for the archive
+        return sum(not _is_metadata(n) and _matches(glob, _display_name(n)) for n in names)
+    if kind == "tar":
+        if not path.lower().endswith(".tar"):
+            return None
+        try:
+            with tarfile.open(path, "r:") as tf:  # headers only: the data is seeked over
+                members = tf.getmembers()
+        except (tarfile.TarError, OSError, EOFError, ValueError):
+            return None
+        return sum(
+            not m.isdir() and not _is_metadata(m.name) and _matches(glob, _display_name(m.name))
+            for m in members
+        )
+    return 1
+
+
+def _count_folder(folder: str, glob: str | None) -> int | None:
+    """What :func:`_iter_folder` yields, counted the same way."""
+    errors = 0
+    entries: list[str] = []
+
+    def on_error(exc: OSError) -> None:
+        nonlocal errors
+        errors += 1
+
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=on_error):
+        rel_dir = os.path.relpath(dirpath, folder)
+        entries.extend(os.path.join(dirpath, d) for d in dirnames if os.path.islink(os.path.join(dirpath, d)))
+        for filename in filenames:
+            rel_posix = (filename if rel_dir == "." else os.path.join(rel_dir, filename)).replace(os.sep, "/")
+            if _is_metadata(rel_posix):
+                continue
+            is_archive = _archive_kind(filename) is not None
+            if not is_archive and not _matches(glob, rel_posix):
+                continue
+            if glob is None and not is_archive and not _is_document_name(filename):
+                continue
+            entries.append(os.path.join(dirpath, filename))
+    total = errors
+    for full in entries:
+        try:
+            mode = os.stat(full).st_mode
+        except OSError:
+            total += 1
+            continue
+        if not stat.S_ISREG(mode):
+            total += 1
+            continue
+        count = _count_file(full, glob)
+        if count is None:
+            return None
+        total += count
+    return total

@@ -121,9 +121,10 @@ def load_table_records(inputs: Iterable[Any]) -> tuple[list[dict[str, Any]], dic
             row = dict(rec)
             metrics.append(row)
             d = docs.setdefault(src, _Doc(src))
-            for f in _DOCUMENT_FIELDS:  # a flat file may carry them on every row
-                if rec.get(f) is not None and getattr(d, f) is None:
-                    setattr(d, f, rec.get(f))
+            for f in _DOCUMENT_FIELDS:  # a flat file (CSV, Parquet) carries them on every row
+                v = rec.get(f, rec.get("doc_" + f))
+                if not _missing(v) and getattr(d, f) is None:
+                    setattr(d, f, v)
             year = rec.get("doc_year", rec.get("document_year"))
             if d.year is None and _int(year) is not None:
                 d.year = _int(year)
@@ -164,15 +165,20 @@ def _read_file(path: Path) -> Iterable[dict[str, Any]]:
     return rows
 
 
+def _missing(v: Any) -> bool:
+    """None, NaN or pandas.NA."""
+    return v is None or type(v).__name__ == "NAType" or (isinstance(v, float) and v != v)
+
+
 def _int(v: Any) -> int | None:
     try:
-        return None if v is None or v != v else int(v)
+        return None if _missing(v) else int(v)
     except (TypeError, ValueError):
         return None
 
 
 def _dec(v: Any) -> Decimal | None:
-    if v is None or (isinstance(v, float) and v != v):
+    if _missing(v):
         return None
     return v if isinstance(v, Decimal) else Decimal(str(v))
 
@@ -315,7 +321,7 @@ def _single(records: Any) -> bool:
 
 def column_name(indicator: str, measure: str, period: Any, status: str) -> str:
     """The pivot column of a key: ``gdp:rate:2026:target``."""
-    year = "" if period is None or period != period else str(int(period))
+    year = "" if _missing(period) else str(int(period))
     return f"{indicator}:{measure}:{year}:{status}"
 
 

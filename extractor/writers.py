@@ -10,40 +10,35 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Mapping
+from decimal import Decimal, localcontext
 from typing import IO, Any, Protocol
 
-__all__ = ["CSV_COLUMNS", "FORMATS", "JsonLinesWriter", "RecordWriter", "make_writer"]
+from .tables import COLUMN_KINDS, TABLE_COLUMNS, table_rows
+
+__all__ = [
+    "CSV_COLUMNS",
+    "FORMATS",
+    "PARQUET_DECIMAL",
+    "JsonLinesWriter",
+    "RecordWriter",
+    "UnrepresentableValueError",
+    "make_writer",
+]
 
 FORMATS = ("jsonl", "json", "csv", "parquet")
 
-#: CSV and Parquet columns: one row per metric, plus a row per document and per error.
-CSV_COLUMNS = (
-    "type",
-    "source",
-    "start",
-    "end",
-    "text",
-    "value",
-    "value_max",
-    "unit",
-    "unit_surface",
-    "qualifier",
-    "marker",
-    "kind",
-    "object",
-    "indicator",
-    "direction",
-    "status",
-    "period",
-    "section_id",
-    "item_id",
-    "rule",
-    "title",
-    "chars",
-    "error",
-    "message",
-)
-_TABLE_TYPES = frozenset({"metric", "document", "error"})
+#: CSV and Parquet columns: one row per record of every type, with its document's context
+#: (see :mod:`extractor.tables`).
+CSV_COLUMNS = TABLE_COLUMNS
+
+#: Parquet's ``value`` and ``value_max``: exact decimals with 28 digits before the point and 10
+#: after (DuckDB's DECIMAL(38,10); pandas reads Python Decimals).  A report's values are far
+#: inside both bounds; one outside raises :class:`UnrepresentableValueError`, never rounds.
+PARQUET_DECIMAL = (38, 10)
+
+
+class UnrepresentableValueError(ValueError):
+    """A value that the output format cannot hold exactly."""
 
 
 class RecordWriter(Protocol):
@@ -99,29 +94,71 @@ class JsonWriter:
         self._out.flush()
 
 
-def _table_row(record: Mapping[str, Any]) -> dict[str, Any] | None:
-    if record.get("type") not in _TABLE_TYPES:
-        return None
-    return {c: record.get(c) for c in CSV_COLUMNS}
+class _DocumentRows:
+    """Collects a document's records and gives its table rows when its last record arrives."""
+
+    def __init__(self) -> None:
+        self._pending: list[Mapping[str, Any]] = []
+
+    def add(self, record: Mapping[str, Any]) -> list[dict[str, Any]]:
+        self._pending.append(record)
+        if record.get("type") not in ("document", "error"):
+            return []
+        return self.flush()
+
+    def flush(self) -> list[dict[str, Any]]:
+        pending, self._pending = self._pending, []
+        return list(table_rows(pending))
+
+
+def _csv_cell(column: str, value: Any) -> Any:
+    if value is not None and COLUMN_KINDS.get(column) == "json":
+        return json.dumps(value, ensure_ascii=False)
+    return value
 
 
 class CsvWriter:
+    """One row per record (:data:`CSV_COLUMNS`); lists and dicts as JSON text."""
+
     def __init__(self, out: IO[str]) -> None:
         self._out = out
-        self._csv = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS), extrasaction="ignore")
+        self._csv = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS))
         self._csv.writeheader()
+        self._rows = _DocumentRows()
 
     def write(self, record: Mapping[str, Any]) -> None:
-        row = _table_row(record)
-        if row is not None:
-            self._csv.writerow(row)
+        self._write(self._rows.add(record))
+
+    def _write(self, rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            self._csv.writerow({c: _csv_cell(c, v) for c, v in row.items()})
 
     def close(self) -> None:
+        self._write(self._rows.flush())
         self._out.flush()
 
 
+def _exact_decimal(value: Any, row: Mapping[str, Any]) -> Decimal:
+    digits, scale = PARQUET_DECIMAL
+    number = Decimal(str(value))
+    with localcontext() as ctx:
+        ctx.prec = 2 * digits
+        fits = number.is_finite() and abs(number) < Decimal(10) ** (digits - scale)
+        if fits:
+            stored = number.quantize(Decimal(1).scaleb(-scale))
+            fits = stored == number
+    if not fits:
+        raise UnrepresentableValueError(
+            f"Parquet decimal({digits}, {scale}) cannot hold the value {number} exactly "
+            f"({row.get('source')}: {row.get('text')!r}); write JSON Lines or CSV instead"
+        )
+    return stored
+
+
 class ParquetWriter:
-    """Parquet via pyarrow (the ``parquet`` extra); values as exact decimal strings."""
+    """Parquet via pyarrow (the ``parquet`` extra): one row per record (:data:`CSV_COLUMNS`),
+    ``value`` and ``value_max`` as exact decimals (:data:`PARQUET_DECIMAL`), lists and dicts as
+    JSON text.  Rows are buffered one row group at a time."""
 
     def __init__(self, path: str, rows_per_group: int = 50_000) -> None:
         try:
@@ -129,23 +166,34 @@ class ParquetWriter:
             import pyarrow.parquet as pq
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise RuntimeError(
-                "Parquet output needs the 'parquet' extra: pip install 'extractor[parquet]'"
+                "Parquet output needs the 'parquet' extra: pip install 'extractor[parquet]' "
+                f"(import failed: {exc})"
             ) from exc
         self._pa = pa
-        types = {"start": pa.int64(), "end": pa.int64(), "period": pa.int64(), "chars": pa.int64()}
-        self._schema = pa.schema([(c, types.get(c, pa.string())) for c in CSV_COLUMNS])
+        types = {
+            "int": pa.int64(),
+            "decimal": pa.decimal128(*PARQUET_DECIMAL),
+            "bool": pa.bool_(),
+            "json": pa.string(),
+            "str": pa.string(),
+        }
+        self._schema = pa.schema([(c, types[COLUMN_KINDS.get(c, "str")]) for c in CSV_COLUMNS])
         self._writer = pq.ParquetWriter(path, self._schema)
         self._rows: list[dict[str, Any]] = []
         self._rows_per_group = rows_per_group
+        self._documents = _DocumentRows()
 
     def write(self, record: Mapping[str, Any]) -> None:
-        row = _table_row(record)
-        if row is None:
-            return
-        for key in ("value", "value_max"):
-            if row[key] is not None:
-                row[key] = str(row[key])
-        self._rows.append(row)
+        self._add(self._documents.add(record))
+
+    def _add(self, rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            for column in ("value", "value_max"):
+                if row[column] is not None:
+                    row[column] = _exact_decimal(row[column], row)
+            for column in ("counts", "warnings"):
+                row[column] = _csv_cell(column, row[column])
+        self._rows.extend(rows)
         if len(self._rows) >= self._rows_per_group:
             self._flush()
 
@@ -155,8 +203,11 @@ class ParquetWriter:
             self._rows = []
 
     def close(self) -> None:
-        self._flush()
-        self._writer.close()
+        try:
+            self._add(self._documents.flush())
+            self._flush()
+        finally:
+            self._writer.close()
 
 
 def make_writer(fmt: str, out: IO[str] | None, path: str | None) -> RecordWriter:

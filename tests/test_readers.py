@@ -6,6 +6,7 @@ import codecs
 import importlib.util
 import io
 import os
+import re
 import sys
 import tarfile
 import zipfile
@@ -869,3 +870,68 @@ def test_never_raises_on_unreadable_file(tmp_path: Path, monkeypatch: pytest.Mon
     [failure] = iter_inputs([str(path)])
     assert isinstance(failure, InputFailure)
     assert (failure.error, failure.source) == ("PermissionError", str(path))
+
+
+def test_missing_module_message_carries_the_underlying_import_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13.1: trafilatura installed but a module it imports missing said "needs trafilatura"."""
+    pytest.importorskip("trafilatura")
+    for name in [m for m in sys.modules if m.split(".")[0] in ("trafilatura", "justext", "lxml_html_clean")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.delitem(sys.modules, "lxml.html.clean", raising=False)
+    monkeypatch.setitem(sys.modules, "lxml_html_clean", None)  # makes `import lxml_html_clean` fail
+    with pytest.raises(MissingExtraError, match=r"importing trafilatura failed: .*lxml_html_clean"):
+        read_document("page.html", "<html><body><p>新增就业1.2万人。</p></body></html>".encode())
+
+
+# ---- Issue 13.11: an HTML page whose text is all dropped as boilerplate --------------------
+
+_FACTS = "全县地区生产总值完成286.7亿元，增长6.2%；城镇新增就业1.2万人；新建学校3所，改造老旧小区27个"
+_ALL_DROPPED = {
+    "content-in-a-menu-class": "<div class='menu-content'>" + f"<p>{_FACTS}</p>" * 5 + "</div>",
+    "content-in-links": "<div>" + f"<a href=x>{_FACTS}</a><br>" * 5 + "</div>",
+    "content-in-position-block": "<div id='position'>" + f"<span>{_FACTS}</span>" * 5 + "</div>",
+}
+
+
+@pytest.mark.parametrize("body", list(_ALL_DROPPED.values()), ids=list(_ALL_DROPPED))
+def test_html_whose_main_content_is_empty_falls_back_and_says_so(body: str) -> None:
+    page = f"<html><head><title>t</title><style>p {{color: red}}</style></head><body>{body}</body></html>"
+    doc = read_document("page.html", page.encode("utf-8"))
+    assert doc.text.count("286.7亿元") == 5
+    assert "color" not in doc.text
+    visible = 5 * len(_FACTS)
+    [warning] = doc.warnings
+    assert f"all {visible} characters of visible text" in warning, warning
+    assert "boilerplate" in warning
+
+
+def test_html_that_drops_most_of_its_text_says_how_much() -> None:
+    menu = "".join(f"<li><a href='/{i}'>栏目{i}：{_FACTS[:20]}</a></li>" for i in range(12))
+    page = (
+        f"<html><body><ul class='nav'>{menu}</ul><div class='article'><p>{_FACTS}。</p></div></body></html>"
+    )
+    doc = read_document("page.html", page.encode("utf-8"))
+    assert doc.text == _FACTS + "。"
+    [warning] = doc.warnings
+    assert re.fullmatch(
+        r"HTML: \d+ of \d+ characters of visible text were dropped as boilerplate .*", warning
+    )
+
+
+def test_html_with_little_boilerplate_has_no_warning() -> None:
+    page = (
+        f"<html><body><div class='nav'><a href='/'>首页</a></div><div><p>{_FACTS}。</p></div></body></html>"
+    )
+    doc = read_document("page.html", page.encode("utf-8"))
+    assert doc.text == _FACTS + "。"
+    assert doc.warnings == ()
+
+
+def test_html_warnings_reach_the_document_record(tmp_path: Path) -> None:
+    from extractor.pipeline import extract_file
+
+    path = tmp_path / "page.html"
+    path.write_text(f"<html><body>{_ALL_DROPPED['content-in-links']}</body></html>", encoding="utf-8")
+    result = extract_file(path)
+    assert len(result.metrics) == 5 * 5
+    assert result.document.warnings[0].startswith("HTML: ")

@@ -294,3 +294,15 @@ def test_readme_table_examples_are_real_output(tmp_path: Path, monkeypatch: pyte
     assert res.exit_code == 0, res.output
     for line in out.read_text(encoding="utf-8").splitlines()[1:4]:
         assert ",".join(line.split(",")[:12]) in readme
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".json", ".csv", ".parquet"])
+def test_table_from_every_record_format_equals_the_table_from_reports(tmp_path: Path, suffix: str) -> None:
+    records = tmp_path / f"facts{suffix}"
+    res = runner.invoke(app, ["extract", str(REPORT_2025), str(REPORT_2026), "-o", str(records), "--quiet"])
+    assert res.exit_code == 0, res.output
+    direct, via = tmp_path / "direct.csv", tmp_path / "via.csv"
+    for inputs, out in (([str(REPORT_2025), str(REPORT_2026)], direct), ([str(records)], via)):
+        res = runner.invoke(app, ["table", *inputs, "--attainment", "-o", str(out)])
+        assert res.exit_code == 0, res.output
+    assert via.read_text(encoding="utf-8") == direct.read_text(encoding="utf-8")
