@@ -42,7 +42,12 @@ class OutputFormat(str, Enum):
     json = "json"
     csv = "csv"
     parquet = "parquet"
+    sqlite = "sqlite"
+    xlsx = "xlsx"
 
+
+#: Formats written to a file by path (not a text stream), and never truncated first for SQLite.
+_FILE_FORMATS = frozenset({OutputFormat.parquet, OutputFormat.sqlite, OutputFormat.xlsx})
 
 #: The format an output file's extension asks for; other extensions get JSON Lines.
 _SUFFIX_FORMATS = {
@@ -51,6 +56,10 @@ _SUFFIX_FORMATS = {
     ".json": OutputFormat.json,
     ".csv": OutputFormat.csv,
     ".parquet": OutputFormat.parquet,
+    ".sqlite": OutputFormat.sqlite,
+    ".sqlite3": OutputFormat.sqlite,
+    ".db": OutputFormat.sqlite,
+    ".xlsx": OutputFormat.xlsx,
 }
 
 
@@ -229,8 +238,10 @@ def extract(
             "use it with -f csv or -o FILE.csv",
             param_hint="--excel",
         )
-    if fmt is OutputFormat.parquet and output is None:
-        raise typer.BadParameter("Parquet output needs a file: use -o FILE.parquet", param_hint="--format")
+    if fmt in _FILE_FORMATS and output is None:
+        raise typer.BadParameter(
+            f"{fmt.value} output needs a file: use -o FILE.{fmt.value}", param_hint="--format"
+        )
     if resume and output is None:
         raise typer.BadParameter("--resume continues an output file: use -o OUT.jsonl", param_hint="--resume")
     if resume and fmt is not OutputFormat.jsonl:
@@ -294,7 +305,7 @@ def extract(
         out_stream: TextIO | None = None
         writer: RecordWriter
         try:
-            if output is not None and fmt is not OutputFormat.parquet:
+            if output is not None and fmt not in _FILE_FORMATS:
                 file_encoding = "utf-8-sig" if excel else "utf-8"
                 out_file = output.open("a" if resume else "w", encoding=file_encoding, newline="")
                 stack.callback(out_file.close)
@@ -306,6 +317,8 @@ def extract(
             writer = make_writer(fmt.value, out_stream, str(output) if output is not None else None)
         except OSError as exc:
             _fail(f"cannot write {output}: {_reason(exc)}")
+        except RuntimeError as exc:  # an extra that is not installed
+            _fail(str(exc))
         stack.callback(writer.close)
         show = progress if progress is not None else sys.stderr.isatty() and not quiet
         total = _remaining(paths, glob, stats.documents) if show else None

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["SCHEMA", "write_sqlite", "write_xlsx"]
+__all__ = ["SCHEMA", "SqliteWriter", "XlsxWriter", "write_sqlite", "write_xlsx"]
 
 SCHEMA = """
 PRAGMA foreign_keys = ON;
@@ -372,3 +372,75 @@ def _cell(v: Any) -> Any:
 
 def _width(s: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
+
+
+# ------------------------------------------------------------------ streaming writers for `extract`
+class SqliteWriter:
+    """``extract -o facts.sqlite``: records streamed into the database, a document at a time.
+
+    The file is appended to, never truncated: documents already in it (same sha256) are skipped.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        from .tabulate import table_rows
+
+        self._table_rows = table_rows
+        try:
+            self._con = sqlite3.connect(str(path))
+            self._con.executescript(SCHEMA)
+        except sqlite3.Error as exc:  # a folder, a file that is not a database, no permission
+            raise OSError(f"not a writable SQLite database ({exc})") from exc
+        self._pending: list[dict[str, Any]] = []
+        self._documents = 0
+
+    def write(self, record: Mapping[str, Any]) -> None:
+        self._pending.append(dict(record))
+        if record.get("type") in ("document", "error"):
+            _add_document(self._con, self._pending, self._table_rows)
+            self._pending = []
+            self._documents += 1
+            if self._documents % _COMMIT_EVERY == 0:
+                self._con.commit()
+
+    def close(self) -> None:
+        try:
+            if self._pending:
+                _add_document(self._con, self._pending, self._table_rows)
+            self._con.commit()
+        finally:
+            self._con.close()
+
+
+class XlsxWriter:
+    """``extract -o facts.xlsx``: a sheet per record type (with each row's context columns) and
+    the indicator table, written when the run ends (Excel holds 1,048,576 rows a sheet)."""
+
+    def __init__(self, path: str | Path) -> None:
+        import openpyxl  # noqa: F401  (fail at the start, not after the run, when it is missing)
+
+        self._path = path
+        self._records: list[dict[str, Any]] = []
+
+    def write(self, record: Mapping[str, Any]) -> None:
+        self._records.append(dict(record))
+
+    def close(self) -> None:
+        import pandas as pd
+
+        from .tables import CONTEXT_COLUMNS, TYPE_COLUMNS, table_rows
+        from .tabulate import LONG_COLUMNS
+        from .tabulate import table_rows as indicator_rows
+
+        rows = list(table_rows(self._records))
+        sheets: dict[str, pd.DataFrame] = {}
+        names = {"document": "documents", "metric": "metrics", "section": "sections",
+                 "focus_item": "items", "check": "checks", "error": "errors"}  # fmt: skip
+        for kind, name in names.items():
+            own = [c if kind != "document" else {"title": "doc_title", "year": "doc_year", "region": "doc_region",
+                   "level": "doc_level", "genre": "doc_genre"}.get(c, c) for c in TYPE_COLUMNS[kind]]  # fmt: skip
+            columns = list(dict.fromkeys([*own, *(c for c in CONTEXT_COLUMNS if kind != "error")]))
+            sheets[name] = pd.DataFrame(
+                [{c: r[c] for c in columns} for r in rows if r["type"] == kind], columns=columns
+            )
+        sheets["indicators"] = pd.DataFrame(indicator_rows(self._records), columns=LONG_COLUMNS)
+        write_xlsx(self._path, sheets)

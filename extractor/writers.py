@@ -1,4 +1,4 @@
-"""Output formats: JSON Lines (streamed), JSON, CSV and Parquet.
+"""Output formats: JSON Lines (streamed), JSON, CSV, Parquet, SQLite and Excel (:mod:`.database`).
 
 Writers take record dicts (``model_dump(mode="json")``) one at a time, in order, so memory does
 not grow with the archive for the streaming formats (JSON Lines, JSON, CSV).  Parquet buffers one
@@ -25,7 +25,7 @@ __all__ = [
     "make_writer",
 ]
 
-FORMATS = ("jsonl", "json", "csv", "parquet")
+FORMATS = ("jsonl", "json", "csv", "parquet", "sqlite", "xlsx")
 
 #: CSV and Parquet columns: one row per record of every type, with its document's context
 #: (see :mod:`extractor.tables`).
@@ -211,7 +211,20 @@ class ParquetWriter:
 
 
 def make_writer(fmt: str, out: IO[str] | None, path: str | None) -> RecordWriter:
-    """A writer for ``fmt`` on the text stream ``out`` (Parquet needs a file ``path``)."""
+    """A writer for ``fmt`` on the text stream ``out`` (Parquet, SQLite and xlsx need a ``path``)."""
+    if fmt in ("sqlite", "xlsx"):
+        if path is None:
+            raise ValueError(f"{fmt} output needs a file: use -o FILE.{fmt}")
+        from .database import SqliteWriter, XlsxWriter
+
+        if fmt == "sqlite":
+            return SqliteWriter(path)
+        try:
+            return XlsxWriter(path)
+        except ImportError as exc:
+            raise RuntimeError(
+                f"Excel output needs the 'xlsx' extra: pip install 'extractor[xlsx]' (import failed: {exc})"
+            ) from exc
     if fmt == "parquet":
         if path is None:
             raise ValueError("Parquet output needs a file: use -o FILE.parquet")
