@@ -411,6 +411,17 @@ class SqliteWriter:
             self._con.close()
 
 
+# Sheet names of the record types, in order.
+_SHEETS = {
+    "document": "documents",
+    "metric": "metrics",
+    "section": "sections",
+    "focus_item": "items",
+    "check": "checks",
+    "error": "errors",
+}
+
+
 class XlsxWriter:
     """``extract -o facts.xlsx``: a sheet per record type (with each row's context columns) and
     the indicator table, written when the run ends (Excel holds 1,048,576 rows a sheet)."""
@@ -427,17 +438,14 @@ class XlsxWriter:
     def close(self) -> None:
         import pandas as pd
 
-        from .tables import CONTEXT_COLUMNS, TYPE_COLUMNS, table_rows
+        from .tables import CONTEXT_COLUMNS, TYPE_COLUMNS, row_column, table_rows
         from .tabulate import LONG_COLUMNS
         from .tabulate import table_rows as indicator_rows
 
         rows = list(table_rows(self._records))
         sheets: dict[str, pd.DataFrame] = {}
-        names = {"document": "documents", "metric": "metrics", "section": "sections",
-                 "focus_item": "items", "check": "checks", "error": "errors"}  # fmt: skip
-        for kind, name in names.items():
-            own = [c if kind != "document" else {"title": "doc_title", "year": "doc_year", "region": "doc_region",
-                   "level": "doc_level", "genre": "doc_genre"}.get(c, c) for c in TYPE_COLUMNS[kind]]  # fmt: skip
+        for kind, name in _SHEETS.items():
+            own = [row_column(kind, c) for c in TYPE_COLUMNS[kind]]
             columns = list(dict.fromkeys([*own, *(c for c in CONTEXT_COLUMNS if kind != "error")]))
             sheets[name] = pd.DataFrame(
                 [{c: r[c] for c in columns} for r in rows if r["type"] == kind], columns=columns
