@@ -578,7 +578,8 @@ class Classifier:
                 obj = self._carried(text, clause_start, sentence_start)
                 if obj:
                     rules.append("object.carried")
-            meaning.object = (obj.translate(_QUOTE_CHARS) or None) if obj else None
+            obj = obj.translate(_QUOTE_CHARS) if obj else None
+            meaning.object = obj if obj and len(obj) >= 2 else None  # “…服务圈”: never one character
 
             # A goal is announced before its figure (力争…, 预期目标是…); a cue after the number
             # is a purpose clause (…,确保任务落实).
