@@ -35,7 +35,7 @@ eval: install
 	@mkdir -p out
 	@$(BIN)/python -c "import json,sys; print(*sorted({r.get('doc') or r.get('source') for r in map(json.loads, open(sys.argv[1], encoding='utf-8')) if r.get('file') is None} | {r['file'] for r in map(json.loads, open(sys.argv[2], encoding='utf-8'))}), sep='\\n')" $(GOLD) $(TARGETS) > out/dev.docs
 	@sed 's|^|$(SHARED)/corpora/|' out/dev.docs | xargs $(BIN)/extractor extract -o out/dev.jsonl --quiet
-	@echo "dev gold: $$(wc -l < out/dev.docs) documents"; for d in $$(cat out/dev.docs); do \
+	@echo "$$(wc -l < out/dev.docs) documents: those the gold scores and those the targets table names"; for d in $$(cat out/dev.docs); do \
 	  if grep -q "\"$$d\"" $(GOLD); then printf '%-50s ' $$d; $(BIN)/python $(SHARED)/eval/score.py $(GOLD) out/dev.jsonl --doc $$d | tail -n 1 | cut -c1-200; fi; done
 	@echo "all:"; $(BIN)/python $(SHARED)/eval/score.py $(GOLD) out/dev.jsonl | tail -n 1
 	@echo "targets table:"; $(BIN)/python $(SHARED)/eval/targets.py $(TARGETS) out/dev.jsonl | tail -n 1
