@@ -112,19 +112,33 @@ class RuleFileError(LexiconError):
     def __init__(self, file: str, message: str, *, line: int | None = None, path: Path_ = ()) -> None:
         self.file = file
         self.line = line
-        self.table = ".".join(str(p) for p in path[:1])
-        self.key = _dotted(path[1:])
-        where = f"{file}:{line}" if line is not None else file
-        table = f" [{self.table}]" if self.table else ""
-        key = f" {self.key}" if self.key else ""
-        super().__init__(f"{where}:{table}{key}: {message}")
         self.message = message
+        head, rest = path[:1], path[1:]
+        if head == ("remove",) and rest and isinstance(rest[0], str):
+            head, rest = ("remove", rest[0]), rest[1:]
+        self.table = ".".join(str(p) for p in head)
+        entry = ""
+        if rest and isinstance(rest[0], int):  # an entry of [[units]] or [[indicator]]
+            entry, rest = f" #{rest[0] + 1}", rest[1:]
+        self.key = _dotted(rest)
+        where = f"{file}:{line}" if line is not None else file
+        if self.table:
+            brackets = "[[{}]]" if head[0] in ("units", "indicator") else "[{}]"
+            where += f": table {brackets.format(self.table)}{entry}"
+        if self.key:
+            where += f", key {self.key}"
+        super().__init__(f"{where}: {message}")
 
 
 def _dotted(path: Path_) -> str:
+    """``status #1.words`` for the path ("status", 0, "words"); keys with dots are quoted."""
     out = ""
     for p in path:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+        if isinstance(p, int):
+            out += f" #{p + 1}"
+        else:
+            name = f'"{p}"' if "." in p or " " in p else p
+            out += f".{name}" if out else name
     return out
 
 
@@ -175,7 +189,7 @@ def _line_map(text: str) -> dict[Path_, int]:
     current: Path_ = ()
     depth = 0  # inside a multi-line array or inline table: no key or header starts there
     for number, line in enumerate(text.splitlines(), 1):
-        code = _strip_comment(line)
+        code, blank = _strip_comment(line)
         if depth == 0:
             header = _HEADER.match(code)
             if header:
@@ -192,29 +206,30 @@ def _line_map(text: str) -> dict[Path_, int]:
             if assign:
                 key = (*current, *_split_key(assign.group(1)))
                 lines.setdefault(key, number)
-        depth += sum(code.count(c) for c in "[{") - sum(code.count(c) for c in "]}")
+        depth += sum(blank.count(c) for c in "[{") - sum(blank.count(c) for c in "]}")
         depth = max(depth, 0)
     return lines
 
 
-def _strip_comment(line: str) -> str:
-    """The line without its comment and without the contents of its strings."""
-    out = []
+def _strip_comment(line: str) -> tuple[str, str]:
+    """The line without its comment, and the same with the contents of its strings blanked."""
+    kept: list[str] = []
+    blank: list[str] = []
     quote = ""
     for ch in line:
         if quote:
+            kept.append(ch)
             if ch == quote:
                 quote = ""
-                out.append(ch)
+                blank.append(ch)
             continue
+        if ch == "#":
+            break
         if ch in "\"'":
             quote = ch
-            out.append(ch)
-        elif ch == "#":
-            break
-        else:
-            out.append(ch)
-    return "".join(out)
+        kept.append(ch)
+        blank.append(ch)
+    return "".join(kept), "".join(blank)
 
 
 def _line_of(lines: dict[Path_, int], path: Path_) -> int | None:
@@ -289,7 +304,13 @@ def _validate(value: Any, tp: Any, path: Path_) -> Any:
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
-        raise _Problem((*path, *loc), f"{err['msg']}; expected {_describe(tp)}") from None
+        if err["type"] == "missing":
+            message = f"the key {loc[-1]!r} is missing (a new entry needs it)"
+        elif loc and _is_model(tp):
+            message = str(err["msg"])
+        else:
+            message = f"{err['msg']}; expected {_describe(tp)}"
+        raise _Problem((*path, *loc), message) from None
 
 
 def _check_words(value: Any, path: Path_) -> None:
@@ -399,16 +420,18 @@ def _remove(base: Any, spec: Any, tp: Any, path: Path_) -> Any:
         if isinstance(spec, list):
             for i, name in enumerate(spec):
                 if name not in keys:
-                    raise _not_there((*path, i), name, keys, f"no entry with this {key_field}")
+                    raise _not_there((*path, i), name, keys, f"there is no entry with this {key_field}")
             return [e for e in entries if e[key_field] not in spec]
         if isinstance(spec, dict) and words_field:
             for name, words in spec.items():
                 if name not in keys:
-                    raise _not_there((*path, name), name, keys, f"no entry with this {key_field}")
+                    raise _not_there((*path, name), name, keys, f"there is no entry with this {key_field}")
                 entry = entries[keys.index(name)]
                 entry[words_field] = _remove(entry[words_field], words, list[str], (*path, name))
             return entries
-        what = f"a list of {key_field}s" + (f", or a table of {key_field} = [{words_field}]" if words_field else "")
+        what = f"a list of {key_field}s" + (
+            f", or a table of {key_field} = [{words_field}]" if words_field else ""
+        )
         raise _Problem(path, f"expected {what}")
     if origin is list:
         if not isinstance(spec, list):
@@ -418,7 +441,7 @@ def _remove(base: Any, spec: Any, tp: Any, path: Path_) -> Any:
         for i, word in enumerate(spec):
             w = tuple(word) if isinstance(word, list) else word
             if w not in norm:
-                raise _not_there((*path, i), word, [str(x) for x in norm], "not in this list")
+                raise _not_there((*path, i), word, [str(x) for x in norm], "it is not in this list")
             del current[norm.index(w)]
             norm.remove(w)
         return current
@@ -427,13 +450,13 @@ def _remove(base: Any, spec: Any, tp: Any, path: Path_) -> Any:
         if isinstance(spec, list):
             for i, key in enumerate(spec):
                 if key not in out_dict:
-                    raise _not_there((*path, i), key, list(out_dict), "no such key")
+                    raise _not_there((*path, i), key, list(out_dict), "there is no such key")
                 del out_dict[key]
             return out_dict
         if isinstance(spec, dict):
             for key, words in spec.items():
                 if key not in out_dict:
-                    raise _not_there((*path, key), key, list(out_dict), "no such key")
+                    raise _not_there((*path, key), key, list(out_dict), "there is no such key")
                 if not isinstance(out_dict[key], list):
                     raise _Problem((*path, key), "a single value cannot lose words: set it instead")
                 out_dict[key] = _remove(out_dict[key], words, list[str], (*path, key))
@@ -445,7 +468,7 @@ def _remove(base: Any, spec: Any, tp: Any, path: Path_) -> Any:
 def _not_there(path: Path_, name: Any, present: Sequence[str], what: str) -> _Problem:
     close = difflib.get_close_matches(str(name), [str(p) for p in present], n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return _Problem(path, f"cannot remove {name!r}: {what} in the built-in rules{hint}")
+    return _Problem(path, f"cannot remove {name!r}: {what}{hint}")
 
 
 def _merge_file(tables: dict[str, Any], file: Path) -> dict[str, Any]:
@@ -462,7 +485,7 @@ def _merge_file(tables: dict[str, Any], file: Path) -> dict[str, Any]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         found = regex.search(r"line (\d+)", str(exc))
-        line = int(found.group(1)) if found else None
+        line = int(found.group(1)) if found else max(1, len(text.splitlines()))
         reason = regex.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise RuleFileError(name, f"not valid TOML: {reason}", line=line) from exc
     lines = _line_map(text)
