@@ -379,10 +379,11 @@ def _add(base: Any, user: Any, tp: Any, path: Path_) -> Any:
     if origin is list:
         _check_words(user, path)
         current = list(base or [])
-        pairs = [tuple(x) for x in current]
+        present = [_hashable(x) for x in current]
         for item in user:
-            if (tuple(item) if isinstance(item, list) else item) not in (pairs if current else []):
+            if _hashable(item) not in present:  # a word listed already stays once
                 current.append(item)
+                present.append(_hashable(item))
         return current
     if origin is dict:
         _check_words(list(user), path)
@@ -397,6 +398,11 @@ def _add(base: Any, user: Any, tp: Any, path: Path_) -> Any:
     if isinstance(value, str):
         _check_words([value], path)
     return user
+
+
+def _hashable(item: Any) -> Any:
+    """A quote pair [open, close] compares as a tuple; a word as itself."""
+    return tuple(item) if isinstance(item, (list, tuple)) else item
 
 
 def _remove(base: Any, spec: Any, tp: Any, path: Path_) -> Any:
@@ -437,9 +443,9 @@ def _remove(base: Any, spec: Any, tp: Any, path: Path_) -> Any:
         if not isinstance(spec, list):
             raise _Problem(path, "expected a list of the words to remove")
         current = list(base)
-        norm = [tuple(x) if isinstance(x, list) else x for x in current]
+        norm = [_hashable(x) for x in current]
         for i, word in enumerate(spec):
-            w = tuple(word) if isinstance(word, list) else word
+            w = _hashable(word)
             if w not in norm:
                 raise _not_there((*path, i), word, [str(x) for x in norm], "it is not in this list")
             del current[norm.index(w)]
