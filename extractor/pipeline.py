@@ -219,7 +219,8 @@ class Extractor:
         for i in structure.items:
             yield FocusItem.model_construct(source=source, text=text[i.start : i.end], **asdict(i))
         for c in structure.checks:
-            yield Check.model_construct(source=source, **asdict(c))
+            # The structure layer read ``text`` or its Simplified copy: the record quotes ``text``.
+            yield Check.model_construct(source=source, **(asdict(c) | {"text": text[c.start : c.end]}))
 
     def _metric(
         self,
