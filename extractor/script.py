@@ -9,9 +9,10 @@ one of the same length, but that is the dictionary's property, not a promise, so
 checked: a text whose conversion changes length is converted again one character at a time, and a
 character whose own conversion is not one character is kept as written.
 
-Detection counts the characters that only Traditional writing uses (those ``t2s`` changes and
-``s2t`` keeps) against those only Simplified writing uses; the sets are derived from OpenCC's own
-tables (CJK Unified Ideographs and Extension A), not kept by hand.
+Detection counts the characters that only Traditional writing uses (those ``t2s`` changes, less
+those it also produces) against those only Simplified writing uses (those ``s2t`` changes and
+``t2s`` keeps); the sets are derived from OpenCC's own tables (CJK Unified Ideographs and
+Extension A), not kept by hand.
 
 >>> to_simplified("三千億美元，增長百分之五點五")
 '三千亿美元，增长百分之五点五'
@@ -22,10 +23,9 @@ tables (CJK Unified Ideographs and Extension A), not kept by hand.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from functools import cache
 from typing import Any, Literal
-
-import regex
 
 __all__ = ["SCRIPTS", "Script", "ScriptChoice", "detect_script", "opencc_version", "to_simplified"]
 
@@ -48,24 +48,33 @@ class _Converters:
         import opencc
 
         self.t2s: Any = opencc.OpenCC("t2s")
-        s2t: Any = opencc.OpenCC("s2t")
         chars = [chr(c) for lo, hi in _BLOCKS for c in range(lo, hi)]
-        # One call each: newline-separated single characters cannot form a phrase.
+        # One call: newline-separated single characters cannot form a phrase.
         to_s = self.t2s.convert("\n".join(chars)).split("\n")
-        to_t = s2t.convert("\n".join(chars)).split("\n")
-        if len(to_s) != len(chars) or len(to_t) != len(chars):  # pragma: no cover - a broken OpenCC
+        if len(to_s) != len(chars):  # pragma: no cover - a broken OpenCC
             raise RuntimeError("OpenCC did not convert one character per line")
         traditional = {c for c, s in zip(chars, to_s, strict=True) if s != c}
-        simplified = {c for c, t in zip(chars, to_t, strict=True) if t != c}
-        # Characters both conversions change (乾/干, 後/后 pairs share some) tell nothing.
-        self.traditional_only = regex.compile(_class(traditional - simplified))
-        self.simplified_only = regex.compile(_class(simplified - traditional))
+        targets = {s for c, s in zip(chars, to_s, strict=True) if s != c and len(s) == 1}
+        # A character t2s both changes and produces (乾/干, 後/后 pairs share some) tells nothing.
+        self.traditional_only = frozenset(traditional - targets)
+        self._chars = chars
+        self._simplified_only: frozenset[str] | None = None
         # Per-character fallback: only conversions to exactly one character keep the alignment.
         self.by_char = {c: s for c, s in zip(chars, to_s, strict=True) if s != c and len(s) == 1}
 
+    @property
+    def simplified_only(self) -> frozenset[str]:
+        """Characters that s2t changes and t2s keeps (这, 国; not 千, which both scripts write).
 
-def _class(chars: set[str]) -> str:
-    return "[" + "".join(regex.escape(c) for c in sorted(chars)) + "]"
+        Built on first use: a Simplified text without a Traditional-only character never needs it
+        (loading s2t costs about 40 ms)."""
+        if self._simplified_only is None:
+            import opencc
+
+            to_t = opencc.OpenCC("s2t").convert("\n".join(self._chars)).split("\n")
+            changed = {c for c, t in zip(self._chars, to_t, strict=True) if t != c}
+            self._simplified_only = frozenset(changed - self.traditional_only - set(self.by_char))
+        return self._simplified_only
 
 
 _CONVERTERS: _Converters | None = None
@@ -94,10 +103,11 @@ def detect_script(text: str) -> Script:
     'simplified'
     """
     conv = _converters()
-    traditional = len(conv.traditional_only.findall(text))
+    counts = Counter(text)  # counted in C; a report has a few thousand distinct characters
+    traditional = sum(n for c, n in counts.items() if c in conv.traditional_only)
     if not traditional:
         return "simplified"
-    simplified = len(conv.simplified_only.findall(text))
+    simplified = sum(n for c, n in counts.items() if c in conv.simplified_only)
     return "traditional" if traditional > simplified else "simplified"
 
 
