@@ -9,7 +9,7 @@ from importlib import metadata, resources
 from importlib.util import find_spec
 from typing import Any
 
-from .rulefiles import TABLES, Rules
+from .rulefiles import TABLES, Rules, builtin_rules
 
 __all__ = ["EXTRAS", "collect_info", "format_info"]
 
@@ -38,8 +38,11 @@ def collect_info(rules: Rules) -> dict[str, Any]:
     from .segment import cache_location
 
     data = resources.files("extractor.data")
-    counts = rules.counts()
-    files = [{"file": str(data.joinpath(f)), "table": t, "rules": counts[t]} for t, (f, _) in TABLES.items()]
+    counts, effective = builtin_rules().counts(), rules.counts()
+    files = [
+        {"file": str(data.joinpath(f)), "table": t, "rules": counts[t], "effective": effective[t]}
+        for t, (f, _) in TABLES.items()
+    ]
     extras: dict[str, str | None] = {}
     for extra, dists in EXTRAS.items():
         versions = [_version(d) for d in dists]
@@ -68,7 +71,11 @@ def format_info(info: dict[str, Any]) -> str:
         f"python           {info['python']}",
         f"platform         {info['platform']}",
         "data files:",
-        *(f"  {d['file']}  [{d['table']}] {d['rules']} rules" for d in info["data_files"]),
+        *(
+            f"  {d['file']}  [{d['table']}] {d['rules']} rules"
+            + (f" ({d['effective']} with the rule files)" if d["effective"] != d["rules"] else "")
+            for d in info["data_files"]
+        ),
         "user rule files: " + (", ".join(info["rule_files"]) if info["rule_files"] else "none"),
         f"rules sha256     {info['rules_sha256']}",
         "extras:",

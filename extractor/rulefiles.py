@@ -153,16 +153,19 @@ class Rules:
     data: dict[str, Any]  # the merged tables, as a rule file would spell them
 
     def counts(self) -> dict[str, int]:
-        """How many words (list items, table keys, entries) each table holds."""
-        return {name: _count(self.data[name]) for name in TABLES}
+        """How many rules each table holds: units and indicators by entry, other tables by word
+        (a list's items, a scalar setting, the words of each direction or status rule)."""
+        return {name: _count(self.data[name], top=True) for name in TABLES}
 
 
-def _count(value: Any) -> int:
+def _count(value: Any, top: bool = False) -> int:
     if isinstance(value, dict):
         return sum(_count(v) for v in value.values())
-    if isinstance(value, list):
-        if value and isinstance(value[0], dict):
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        if top:
             return len(value)
+        return sum(max(1, sum(len(v) for v in e.values() if isinstance(v, list))) for e in value)
+    if isinstance(value, list):
         return len(value)
     return 1
 

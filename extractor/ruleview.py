@@ -177,12 +177,26 @@ def explain(sentence: str, extractor: Extractor) -> list[Explanation]:
         out.append(Explanation(m.start, m.end, m.text, True, ", ".join(parts), tuple(fired)))
     for r in result.rejections:
         where = _where(r.rule, extractor.rules, read, None)
+        if r.rule == "trap.phrase":
+            where += _covering(extractor.lexicon.traps.phrases, read, r.start, r.end)
         out.append(
             Explanation(
                 r.start, r.end, sentence[r.start : r.end], False, "not a metric", (Fired(r.rule, where),)
             )
         )
     return sorted(out, key=lambda e: (e.start, e.end))
+
+
+def _covering(phrases: list[str], text: str, start: int, end: int) -> str:
+    """The set phrases of ``text`` that cover ``[start, end)``."""
+    found = set()
+    for phrase in phrases:
+        at = text.find(phrase, max(0, start - len(phrase)))
+        while 0 <= at < end:
+            if at <= start and end <= at + len(phrase):
+                found.add(phrase)
+            at = text.find(phrase, at + 1)
+    return f" (here: {'、'.join(sorted(found, key=len, reverse=True))})" if found else ""
 
 
 def _ids(rule: str | None) -> Iterator[str]:
