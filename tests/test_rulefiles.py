@@ -342,3 +342,16 @@ def test_info_and_version(tmp_path: Path) -> None:
     assert facts["segmenter_cache"].endswith(".pickle")
     res = runner.invoke(app, ["info"])
     assert "user rule files: none" in res.stdout and "units.toml" in res.stdout
+
+
+def test_the_readme_rule_file_does_what_the_readme_says(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```toml\n# my_rules.toml", 1)[1].split("```", 1)[0]
+    path = _write(tmp_path, "my_rules.toml", "# my_rules.toml" + block)
+    sentence = "全市旅游业总收入增长12%，开行中欧班列300列次，实施五个一工程，争创省级示范园区3个。"
+    assert _metrics(Extractor(rules=[path]), sentence) == [
+        ("12%", "%", "旅游业总收入", "actual", "tourism_revenue"),
+        ("300列次", "列次", "开行中欧班列", "actual", None),
+        ("3个", "个", "争创省级示范园区", "target", None),
+    ]
+    assert load_rules([path]).sha256 in readme
