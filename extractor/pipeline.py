@@ -137,7 +137,10 @@ class Extractor:
         self.script: ScriptChoice = script
         # The built-in vocabulary's patterns are shared by the process; a user's are compiled here.
         self._structure = self.rules.structure if rules else None
-        self._rules_used = RulesUsed.model_construct(files=list(self.rules.files), sha256=self.rules.sha256)
+        sha256 = self.rules.sha256
+        if lexicon is not None:  # a lexicon built by the caller: its own hash
+            sha256 = hashlib.sha256(lexicon.model_dump_json().encode("utf-8")).hexdigest()
+        self._rules_used = RulesUsed.model_construct(files=list(self.rules.files), sha256=sha256)
         self.finder = QuantityFinder(self.lexicon)
         self.classifier = Classifier(self.lexicon)
 
