@@ -43,7 +43,7 @@ from .models import (
 )
 from .normalize import Normalized, normalize
 from .quantities import Candidate, QuantityFinder, Rejection
-from .rulefiles import Rules, builtin_rules, load_rules, rules_from_env
+from .rulefiles import Rules, builtin_rules, builtin_sha256, load_rules, rules_from_env
 from .script import SCRIPTS, Script, ScriptChoice, detect_script, to_simplified
 from .structure import Structure, find_structure
 from .tense import Context
@@ -132,17 +132,24 @@ class Extractor:
             raise ValueError("give either a lexicon or rule files, not both")
         if script not in SCRIPTS:
             raise ValueError(f"script must be one of {', '.join(SCRIPTS)}, not {script!r}")
-        self.rules: Rules = load_rules([os.fspath(r) for r in rules]) if rules else builtin_rules()
-        self.lexicon = lexicon or (self.rules.lexicon if rules else load_lexicon())
+        # The built-in tables are the process's (load_lexicon, structure.load_vocabulary); a user's
+        # are merged and compiled here.
+        self._rules: Rules | None = load_rules([os.fspath(r) for r in rules]) if rules else None
+        self.lexicon = lexicon or (self._rules.lexicon if self._rules else load_lexicon())
         self.script: ScriptChoice = script
-        # The built-in vocabulary's patterns are shared by the process; a user's are compiled here.
-        self._structure = self.rules.structure if rules else None
-        sha256 = self.rules.sha256
+        self._structure = self._rules.structure if self._rules else None
+        files = list(self._rules.files) if self._rules else []
+        sha256 = self._rules.sha256 if self._rules else builtin_sha256()
         if lexicon is not None:  # a lexicon built by the caller: its own hash
             sha256 = hashlib.sha256(lexicon.model_dump_json().encode("utf-8")).hexdigest()
-        self._rules_used = RulesUsed.model_construct(files=list(self.rules.files), sha256=sha256)
+        self._rules_used = RulesUsed.model_construct(files=files, sha256=sha256)
         self.finder = QuantityFinder(self.lexicon)
         self.classifier = Classifier(self.lexicon)
+
+    @property
+    def rules(self) -> Rules:
+        """The effective rules (tables, files, hash)."""
+        return self._rules or builtin_rules()
 
     def script_of(self, text: str) -> Script:
         """What ``text`` is read as: the ``script`` asked for, or the one detected."""

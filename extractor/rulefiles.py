@@ -79,7 +79,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised only on 3.10
     import tomli as tomllib
 
-__all__ = ["TABLES", "RuleFileError", "Rules", "builtin_rules", "load_rules", "rules_from_env"]
+__all__ = ["TABLES", "RuleFileError", "Rules", "builtin_rules", "builtin_sha256", "load_rules", "rules_from_env"]
 
 #: The tables a rule file may hold: its key, the built-in data file, and the model of one table.
 #: ``units`` and ``indicator`` are lists of entries, the others single tables.
@@ -571,6 +571,12 @@ def _builtin_tables() -> dict[str, Any]:
 
 
 @cache
+def builtin_sha256() -> str:
+    """The hash of the built-in rules alone (without validating them again: the lexicon does)."""
+    return _hash(_builtin_tables())
+
+
+@cache
 def builtin_rules() -> Rules:
     """The built-in rules alone."""
     tables = _builtin_tables()
@@ -578,7 +584,7 @@ def builtin_rules() -> Rules:
         lexicon, structure = _build(tables)
     except _Problem as problem:  # pragma: no cover - the package's own data is tested
         raise LexiconError(f"built-in data: {_dotted(problem.path)}: {problem.message}") from None
-    return Rules(lexicon, structure, (), _hash(tables), tables)
+    return Rules(lexicon, structure, (), builtin_sha256(), tables)
 
 
 def load_rules(files: Sequence[str | Path] = ()) -> Rules:
