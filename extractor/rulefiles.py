@@ -79,7 +79,15 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised only on 3.10
     import tomli as tomllib
 
-__all__ = ["TABLES", "RuleFileError", "Rules", "builtin_rules", "builtin_sha256", "load_rules", "rules_from_env"]
+__all__ = [
+    "TABLES",
+    "RuleFileError",
+    "Rules",
+    "builtin_rules",
+    "builtin_sha256",
+    "load_rules",
+    "rules_from_env",
+]
 
 #: The tables a rule file may hold: its key, the built-in data file, and the model of one table.
 #: ``units`` and ``indicator`` are lists of entries, the others single tables.
