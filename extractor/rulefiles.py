@@ -69,6 +69,7 @@ from .lexicon import (
     NumeralSpec,
     QualifierSpec,
     RuleSpec,
+    TrapRule,
     TrapSpec,
     UnitSpec,
 )
@@ -343,6 +344,18 @@ def _entry_key(model: type[BaseModel]) -> tuple[str, str | None]:
     raise AssertionError(f"no key field for {model.__name__}")  # pragma: no cover
 
 
+def _same_key(entries: list[dict[str, Any]], key_field: str, entry: dict[str, Any]) -> bool:
+    return any(e.get(key_field) == entry[key_field] for e in entries)
+
+
+def _check_trap(entry: dict[str, Any], path: Path_) -> None:
+    """A trap rule is code: a rule file can remove one, or list one that exists, not invent one."""
+    from .quantities import TRAP_RULES
+
+    if entry.get("id") not in TRAP_RULES:
+        raise _Problem(path, f"no trap rule {entry.get('id')!r} is implemented; the rules are {', '.join(TRAP_RULES)}")
+
+
 def _add(base: Any, user: Any, tp: Any, path: Path_) -> Any:
     """``user`` merged over ``base`` (a raw table of type ``tp``); ``base`` is not changed."""
     tp = _unwrap_optional(tp)
@@ -373,6 +386,8 @@ def _add(base: Any, user: Any, tp: Any, path: Path_) -> Any:
                 if k not in fields:
                     raise _unknown_key((*path, i), k, fields)
             _check_words(entry.get(words_field, []) if words_field else [], (*path, i, words_field or ""))
+            if model is TrapRule and not _same_key(out_list, key_field, entry):
+                _check_trap(entry, (*path, i, "id"))
             same = [j for j, e in enumerate(out_list) if e.get(key_field) == entry[key_field]]
             merged = dict(out_list[same[0]]) if same else {}
             for k, v in entry.items():
@@ -549,6 +564,9 @@ def _build(tables: dict[str, Any]) -> tuple[Lexicon, StructureVocabulary]:
         dupes = sorted({k for k in keys if keys.count(k) > 1})
         if dupes:
             raise _Problem((table,), f"listed twice: {dupes}")
+    for word, unit in built["numerals"].per_words.items():
+        if unit not in surfaces:
+            raise _Problem(("numerals", "per_words", word), f"the unit {unit!r} is not in [[units]]")
     for needed in ("元", "人", "%", "倍"):
         if needed not in surfaces:
             raise _Problem(("units",), f"the unit {needed!r} is needed by the number rules: keep it")

@@ -214,6 +214,12 @@ MALFORMED = [
         "(did you mean '计划'?)",
         id="removal-with-a-typo",
     ),
+    pytest.param(
+        '[[traps.rules]]\nid = "trap.mine"\ndoc = "mine"\n',
+        2,
+        "key rules #1.id: no trap rule 'trap.mine' is implemented",
+        id="unknown-trap-rule",
+    ),
 ]
 
 
