@@ -353,7 +353,9 @@ def _check_trap(entry: dict[str, Any], path: Path_) -> None:
     from .quantities import TRAP_RULES
 
     if entry.get("id") not in TRAP_RULES:
-        raise _Problem(path, f"no trap rule {entry.get('id')!r} is implemented; the rules are {', '.join(TRAP_RULES)}")
+        raise _Problem(
+            path, f"no trap rule {entry.get('id')!r} is implemented; the rules are {', '.join(TRAP_RULES)}"
+        )
 
 
 def _add(base: Any, user: Any, tp: Any, path: Path_) -> Any:
