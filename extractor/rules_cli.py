@@ -94,9 +94,14 @@ def check_resume_rules(output: Path, rules: Rules) -> None:
     other = sorted(seen - {rules.sha256})
     if other:
         files = ", ".join(rules.files) or "the built-in rules only"
+        made = (
+            "without a rules hash (an older extractor)"
+            if other[0] == "None"
+            else f"with other rules (sha256 {other[0][:12]}…)"
+        )
         raise fail(
-            f"cannot resume {output}: it was written with other rules (sha256 {other[0][:12]}…), "
-            f"not these ({files}, sha256 {rules.sha256[:12]}…); use the same --rules, or a new output"
+            f"cannot resume {output}: it was written {made}, not with these "
+            f"({files}, sha256 {rules.sha256[:12]}…); use the same --rules, or a new output"
         )
 
 

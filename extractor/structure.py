@@ -334,6 +334,8 @@ def _patterns_of(vocabulary: StructureVocabulary | None) -> _Patterns:
         return _patterns()
     found = _OTHER_PATTERNS.get(id(vocabulary))
     if found is None:
+        if len(_OTHER_PATTERNS) >= 16:  # a process building many extractors keeps the latest
+            del _OTHER_PATTERNS[next(iter(_OTHER_PATTERNS))]
         found = _OTHER_PATTERNS[id(vocabulary)] = (vocabulary, _compile(vocabulary))
     return found[1]
 

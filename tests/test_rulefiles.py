@@ -361,3 +361,14 @@ def test_the_readme_rule_file_does_what_the_readme_says(tmp_path: Path) -> None:
         ("3个", "个", "争创省级示范园区", "target", None),
     ]
     assert load_rules([path]).sha256 in readme
+
+
+def test_resume_of_an_output_without_a_rules_hash_exits_2(tmp_path: Path) -> None:
+    report = _write(tmp_path, "r.txt", "新建学校3所。")
+    out = tmp_path / "out.jsonl"
+    old = {"source": str(report), "type": "document", "chars": 7, "sha256": "0" * 64}
+    out.write_text(json.dumps(old) + "\n", encoding="utf-8")
+    res = runner.invoke(app, ["extract", str(report), "-o", str(out), "--resume", "-q"])
+    assert res.exit_code == 2
+    assert "without a rules hash" in res.stderr
+    assert out.read_text(encoding="utf-8") == json.dumps(old) + "\n"
