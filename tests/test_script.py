@@ -149,3 +149,20 @@ def test_simplified_corpora_are_left_alone(name: str) -> None:
     text = (CORPORA / f"{name}.txt").read_text(encoding="utf-8")
     assert detect_script(text) == "simplified"
     assert to_simplified(S2T.convert(text)) == text  # the round trip is exact on our corpora
+
+
+class _Shrinking:
+    """A converter whose phrase table maps a phrase to a shorter one (OpenCC's does not today)."""
+
+    def convert(self, text: str) -> str:
+        return text.replace("萬億", "兆")
+
+
+def test_a_conversion_that_changes_length_falls_back_to_characters(monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractor import script
+
+    conv = script._converters()
+    monkeypatch.setattr(conv, "t2s", _Shrinking())
+    text = "糧食產量達到1.3萬億斤"
+    assert to_simplified(text) == "粮食产量达到1.3万亿斤"
+    assert len(to_simplified(text)) == len(text)
