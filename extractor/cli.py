@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 
 import typer
 
-from .options import DEFAULT_DOC_TIMEOUT, Engine
+from .options import DEFAULT_DOC_TIMEOUT, Engine, ScriptOption
+from .rules_cli import INFO_EPILOG, RULES_EPILOG, RULES_HELP, SCRIPT_HELP, info_command, rules_command
 from .table_cli import table as _table_command
 
 if TYPE_CHECKING:
@@ -214,6 +215,10 @@ def extract(
             help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster).",
         ),
     ] = None,
+    rules: Annotated[
+        list[Path] | None, typer.Option("--rules", envvar="EXTRACTOR_RULES", help=RULES_HELP)
+    ] = None,
+    script: Annotated[ScriptOption, typer.Option(help=SCRIPT_HELP)] = ScriptOption.auto,
 ) -> None:
     """Extract metrics, sections and focus items from reports.
 
@@ -252,6 +257,9 @@ def extract(
         )
     if scheduler is not None and engine is not Engine.dask:
         raise typer.BadParameter("--scheduler is for --engine dask", param_hint="--scheduler")
+    from .rules_cli import check_resume_rules, load_rules_or_exit, settings_environment
+
+    effective = load_rules_or_exit(rules)  # a bad rule file: one message, exit 2, nothing written
     workers = jobs or default_jobs()
     timeout = doc_timeout or None
     runner: LocalEngine | DaskEngine
@@ -276,6 +284,7 @@ def extract(
         paths, warn, glob=glob, encoding=encoding, max_bytes=max_bytes, errors=errors.value
     )
     if resume and output is not None:
+        check_resume_rules(output, effective)
         point = read_resume_point(output)
         try:
             items = skip_completed(items, point)
@@ -294,6 +303,7 @@ def extract(
 
     interruption = Interruption()
     with interruption, ExitStack() as stack:
+        stack.enter_context(settings_environment(effective, script))  # before any worker starts
         try:
             stack.enter_context(runner)  # starts or connects to the Dask cluster
         except OSError as exc:
@@ -489,6 +499,27 @@ app.command(
         "  extractor table reports/ -o facts.sqlite"
     )
 )(_table_command)
+
+
+app.command("rules", epilog=RULES_EPILOG)(rules_command)
+app.command("info", epilog=INFO_EPILOG)(info_command)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"extractor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Turn Chinese work reports (政府工作报告, 工作总结, 统计公报) into structured, exact records."""
 
 
 def main() -> None:

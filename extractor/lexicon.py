@@ -8,7 +8,7 @@ process, checks them with pydantic models (``extra="forbid"``: a misspelt key is
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -333,9 +333,18 @@ def load_data(name: str | Path, model: type[M]) -> M:
         raise LexiconError(f"data file {name} does not match its schema:\n{exc}") from exc
 
 
+def load_lexicon(extra: Sequence[str | Path] = ()) -> Lexicon:
+    """Load and validate every data file (once per process), with user rule files ``extra`` merged
+    over them in order (see :mod:`extractor.rulefiles`; a bad file raises ``RuleFileError``)."""
+    if extra:
+        from .rulefiles import load_rules
+
+        return load_rules(extra).lexicon
+    return _builtin_lexicon()
+
+
 @cache
-def load_lexicon() -> Lexicon:
-    """Load and validate every data file (once per process)."""
+def _builtin_lexicon() -> Lexicon:
     units_file = load_data("units.toml", _UnitsFile)
     return Lexicon(
         units={u.surface: u for u in units_file.units},

@@ -43,6 +43,7 @@ __all__ = [
     "Qualifier",
     "Record",
     "RecordBase",
+    "RulesUsed",
     "Section",
     "Status",
     "Unit",
@@ -220,6 +221,13 @@ class Check(SpanRecord):
     ok: bool
 
 
+class RulesUsed(_Frozen):
+    """The rules a document was read with: user rule files, and a hash of the effective tables."""
+
+    files: list[str] = Field(default_factory=list, description="user rule files, in the order applied")
+    sha256: str = Field(description="SHA-256 of the effective rules (built-in tables plus the files)")
+
+
 class DocumentInfo(RecordBase):
     """One per input, written after the document's other records."""
 
@@ -241,6 +249,10 @@ class DocumentInfo(RecordBase):
     encoding: str | None = None
     format: str | None = None
     text: str | None = Field(default=None, description="the plain text, with --with-text")
+    script: Literal["simplified", "traditional"] | None = Field(
+        default=None, description="what the text is written in; Traditional is read through a Simplified copy"
+    )
+    rules: RulesUsed | None = None
 
 
 class ErrorRecord(RecordBase):

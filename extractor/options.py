@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-__all__ = ["DEFAULT_DOC_TIMEOUT", "Engine"]
+__all__ = ["DEFAULT_DOC_TIMEOUT", "Engine", "ScriptOption"]
 
 #: Seconds one document may take before it becomes a ``TimeoutError`` record.
 DEFAULT_DOC_TIMEOUT = 60.0
@@ -19,3 +19,11 @@ class Engine(str, Enum):
 
     local = "local"  # this machine: in this process, or worker processes with --jobs
     dask = "dask"  # a Dask cluster (the ``dask`` extra)
+
+
+class ScriptOption(str, Enum):
+    """How to read the characters: detect Traditional Chinese per document, or say which it is."""
+
+    auto = "auto"
+    simplified = "simplified"
+    traditional = "traditional"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -35,12 +36,15 @@ from .models import (
     Multiple,
     Percentage,
     Qualifier,
+    RulesUsed,
     Section,
     Status,
     Unit,
 )
 from .normalize import Normalized, fold_ideographs, normalize
 from .quantities import Candidate, QuantityFinder, Rejection
+from .rulefiles import Rules, builtin_rules, builtin_sha256, load_rules, rules_from_env
+from .script import SCRIPTS, Script, ScriptChoice, detect_script, to_simplified
 from .structure import Structure, find_structure
 from .tense import Context
 
@@ -111,12 +115,47 @@ def _title(text: str) -> str | None:
 
 
 class Extractor:
-    """Runs the stages for one document.  Build once, call :meth:`extract` many times."""
+    """Runs the stages for one document.  Build once, call :meth:`extract` many times.
 
-    def __init__(self, lexicon: Lexicon | None = None) -> None:
-        self.lexicon = lexicon or load_lexicon()
+    ``rules``: user rule files merged over the built-in tables, in order (a bad file raises
+    :class:`~extractor.rulefiles.RuleFileError`).  ``script``: ``auto`` reads a document detected
+    as Traditional Chinese through a Simplified copy, ``traditional`` always does, ``simplified``
+    never does.
+    """
+
+    def __init__(
+        self,
+        lexicon: Lexicon | None = None,
+        *,
+        rules: Sequence[str | os.PathLike[str]] = (),
+        script: ScriptChoice = "auto",
+    ) -> None:
+        if lexicon is not None and rules:
+            raise ValueError("give either a lexicon or rule files, not both")
+        if script not in SCRIPTS:
+            raise ValueError(f"script must be one of {', '.join(SCRIPTS)}, not {script!r}")
+        # The built-in tables are the process's (load_lexicon, structure.load_vocabulary); a user's
+        # are merged and compiled here.
+        self._rules: Rules | None = load_rules([os.fspath(r) for r in rules]) if rules else None
+        self.lexicon = lexicon or (self._rules.lexicon if self._rules else load_lexicon())
+        self.script: ScriptChoice = script
+        self._structure = self._rules.structure if self._rules else None
+        files = list(self._rules.files) if self._rules else []
+        sha256 = self._rules.sha256 if self._rules else builtin_sha256()
+        if lexicon is not None:  # a lexicon built by the caller: its own hash
+            sha256 = hashlib.sha256(lexicon.model_dump_json().encode("utf-8")).hexdigest()
+        self._rules_used = RulesUsed.model_construct(files=files, sha256=sha256)
         self.finder = QuantityFinder(self.lexicon)
         self.classifier = Classifier(self.lexicon)
+
+    @property
+    def rules(self) -> Rules:
+        """The effective rules (tables, files, hash)."""
+        return self._rules or builtin_rules()
+
+    def script_of(self, text: str) -> Script:
+        """What ``text`` is read as: the ``script`` asked for, or the one detected."""
+        return detect_script(text) if self.script == "auto" else self.script
 
     def extract(
         self,
@@ -132,12 +171,16 @@ class Extractor:
 
         ``warnings`` (what reading the input changed or dropped) open the document's warnings.
         """
-        norm = normalize(text)
+        script = self.script_of(text)
+        # Traditional text is read through a Simplified copy of the same length (script.py), so
+        # offsets found in the copy index ``text``; records take their text from ``text``.
+        read = to_simplified(text) if script == "traditional" else text
+        norm = normalize(read)
         cands, rejected = self.finder.find(norm.text)
         # Headings, items and metadata read the text with Kangxi radicals and compatibility
-        # ideographs folded (PDF fonts): the same length, so their offsets index ``text``.
-        folded = fold_ideographs(text)
-        structure = find_structure(folded)
+        # ideographs folded (PDF fonts): the same length again, so their offsets index ``text``.
+        folded = fold_ideographs(read)
+        structure = find_structure(folded, self._structure)
         meta = read_metadata(folded)
         meanings = self.meanings(folded, norm, cands, structure, meta)
         records: list[BaseModel] = []
@@ -172,6 +215,8 @@ class Extractor:
             encoding=encoding,
             format=format,
             text=text if with_text else None,
+            script=script,
+            rules=self._rules_used,
         )
         rejections = [Rejection(*norm.span_to_original(r.start, r.end), r.rule) for r in rejected]
         return Extraction(source, text, records, document, rejections)
@@ -209,6 +254,7 @@ class Extractor:
         for i in structure.items:
             yield FocusItem.model_construct(source=source, text=text[i.start : i.end], **asdict(i))
         for c in structure.checks:
+            # The structure layer read ``text`` or its Simplified copy: the record quotes ``text``.
             yield Check.model_construct(**{**asdict(c), "source": source, "text": text[c.start : c.end]})
 
     def _metric(
@@ -256,15 +302,34 @@ def _unit(surface: str | None, name: str, kind: str, scale: Decimal) -> Unit:
     return Unit(surface=surface, name=name, kind=cast(Kind, kind), scale=scale)
 
 
-_DEFAULT: Extractor | None = None
+_DEFAULTS: dict[tuple[object, ...], Extractor] = {}
 
 
 def get_extractor() -> Extractor:
-    """The process's default extractor (built on first use)."""
-    global _DEFAULT
-    if _DEFAULT is None:
-        _DEFAULT = Extractor()
-    return _DEFAULT
+    """The process's default extractor (built on first use).
+
+    It reads the rule files named by ``EXTRACTOR_RULES`` (separated like ``PATH``) and the script
+    in ``EXTRACTOR_SCRIPT`` (``auto`` when unset): the command line sets both for its run, so
+    worker processes, however they are started, build the same extractor.
+    """
+    files = rules_from_env()
+    script = os.environ.get("EXTRACTOR_SCRIPT") or "auto"
+    # A rule file edited between two calls is read again.
+    key = (script, *((f, *_stamp(f)) for f in files))
+    found = _DEFAULTS.get(key)
+    if found is None:
+        if script not in SCRIPTS:
+            raise ValueError(f"EXTRACTOR_SCRIPT must be one of {', '.join(SCRIPTS)}, not {script!r}")
+        found = _DEFAULTS[key] = Extractor(rules=files, script=cast(ScriptChoice, script))
+    return found
+
+
+def _stamp(path: str) -> tuple[int, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (-1, -1)  # Extractor() reports the missing file
+    return (st.st_mtime_ns, st.st_size)
 
 
 def extract(text: str, source: str | None = None, *, with_text: bool = False) -> Extraction:

@@ -35,7 +35,7 @@ import regex
 
 from .lexicon import StrictModel, load_data, load_lexicon
 
-__all__ = ["Segmenter", "get_segmenter"]
+__all__ = ["Segmenter", "cache_location", "get_segmenter"]
 
 
 _IMPORT_LOCK = threading.Lock()
@@ -150,8 +150,7 @@ class Segmenter:
 
         jieba.setLogLevel(logging.WARNING)
         settings = load_data("segmenter.toml", _SegmenterData)
-        rules = load_lexicon().rules
-        verbs = [*rules.object.verbs, *(w for r in rules.direction for w in r.words)]
+        verbs = _verbs()
         self._tokenizer: Any = jieba.Tokenizer()
         # The table goes straight in: Tokenizer.initialize would read jieba's slower cache.
         self._tokenizer.FREQ, self._tokenizer.total = _core_frequencies(jieba, settings.min_freq, verbs)
@@ -176,6 +175,17 @@ class Segmenter:
             pos += len(w)
             out.add(pos)
         return frozenset(out)
+
+
+def _verbs() -> list[str]:
+    rules = load_lexicon().rules
+    return [*rules.object.verbs, *(w for r in rules.direction for w in r.words)]
+
+
+def cache_location() -> Path:
+    """Where the segmenter's dictionary table is cached (for ``extractor info``)."""
+    settings = load_data("segmenter.toml", _SegmenterData)
+    return _cache_path(_import_jieba().__version__, settings.min_freq, sorted(set(_verbs())))
 
 
 _INSTANCE: Segmenter | None = None

@@ -321,7 +321,26 @@ class _Patterns:
 
 @cache
 def _patterns() -> _Patterns:
-    v = load_vocabulary()
+    return _compile(load_vocabulary())
+
+
+# Patterns of vocabularies other than the built-in one (user rule files), by the vocabulary's
+# identity; the vocabulary is kept with them so that its id is not reused.
+_OTHER_PATTERNS: dict[int, tuple[StructureVocabulary, _Patterns]] = {}
+
+
+def _patterns_of(vocabulary: StructureVocabulary | None) -> _Patterns:
+    if vocabulary is None:
+        return _patterns()
+    found = _OTHER_PATTERNS.get(id(vocabulary))
+    if found is None:
+        if len(_OTHER_PATTERNS) >= 16:  # a process building many extractors keeps the latest
+            del _OTHER_PATTERNS[next(iter(_OTHER_PATTERNS))]
+        found = _OTHER_PATTERNS[id(vocabulary)] = (vocabulary, _compile(vocabulary))
+    return found[1]
+
+
+def _compile(v: StructureVocabulary) -> _Patterns:
     h, it, th, ap, dc = v.headings, v.items, v.themes, v.appendix, v.declared
     digits = dict(v.numerals.digits)
     ten = regex.escape(v.numerals.ten)
@@ -1057,11 +1076,12 @@ def _declared(
 # --------------------------------------------------------------------------------------------
 
 
-def find_structure(text: str) -> Structure:
-    """Find the sections, enumerated items and declared counts of ``text``."""
+def find_structure(text: str, vocabulary: StructureVocabulary | None = None) -> Structure:
+    """Find the sections, enumerated items and declared counts of ``text`` (with the built-in
+    vocabulary, or ``vocabulary``: the structure table of user rule files)."""
     if not text or not text.strip():
         return Structure((), (), ())
-    p = _patterns()
+    p = _patterns_of(vocabulary)
     lines = _Lines(text)
     secs = _build_sections(text, p, lines)
     items = _build_items(text, p, lines, secs)

@@ -56,7 +56,7 @@ TYPE_COLUMNS: dict[str, tuple[str, ...]] = {
     "check": ("source", "start", "end", "text", "what", "declared", "found", "ok"),
     "document": (
         "source", "title", "year", "region", "level", "genre", "chars", "sha256", "counts",
-        "warnings", "encoding", "format", "text",
+        "warnings", "encoding", "format", "script", "rules", "text",
     ),
     "error": ("source", "error", "message"),
 }  # fmt: skip
@@ -105,6 +105,7 @@ COLUMN_KINDS: dict[str, ColumnKind] = {
     "ok": "bool",
     "counts": "json",
     "warnings": "json",
+    "rules": "json",
 }
 
 

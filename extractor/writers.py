@@ -37,6 +37,10 @@ CSV_COLUMNS = TABLE_COLUMNS
 PARQUET_DECIMAL = (38, 10)
 
 
+#: Columns holding lists or dicts, written as JSON text.
+_JSON_COLUMNS = tuple(c for c, kind in COLUMN_KINDS.items() if kind == "json")
+
+
 class UnrepresentableValueError(ValueError):
     """A value that the output format cannot hold exactly."""
 
@@ -191,7 +195,7 @@ class ParquetWriter:
             for column in ("value", "value_max"):
                 if row[column] is not None:
                     row[column] = _exact_decimal(row[column], row)
-            for column in ("counts", "warnings"):
+            for column in _JSON_COLUMNS:
                 row[column] = _csv_cell(column, row[column])
         self._rows.extend(rows)
         if len(self._rows) >= self._rows_per_group:
