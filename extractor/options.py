@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-__all__ = ["DEFAULT_DOC_TIMEOUT", "Engine"]
+__all__ = ["DEFAULT_DOC_TIMEOUT", "Engine", "PdfEngine"]
 
 #: Seconds one document may take before it becomes a ``TimeoutError`` record.
 DEFAULT_DOC_TIMEOUT = 60.0
@@ -19,3 +19,10 @@ class Engine(str, Enum):
 
     local = "local"  # this machine: in this process, or worker processes with --jobs
     dask = "dask"  # a Dask cluster (the ``dask`` extra)
+
+
+class PdfEngine(str, Enum):
+    """What reads a PDF's text (``extractor.pdf.PDF_ENGINES``; both are the ``pdf`` extra)."""
+
+    pypdfium2 = "pypdfium2"  # PDFium: fast; pdfplumber reads a page it cannot
+    pdfplumber = "pdfplumber"  # pdfminer underneath: about fifty times slower
