@@ -21,6 +21,7 @@ from __future__ import annotations
 import codecs
 import copy
 import fnmatch
+import functools
 import importlib
 import io
 import lzma
@@ -761,9 +762,17 @@ _HEADING = regex.compile(
     r"|[（(]\d{1,3}[)）]"
     r"|\d{1,3}[、．](?!\d)|\d{1,3}\.(?!\d)"
     r"|第[一二三四五六七八九十百零〇\d]+[章节部分篇条]"
+    r"|附件\s*[一二三四五六七八九十\d]*\s*$"
     r"|[①-⑳])"
 )
+#: With this many lines or more, a document's full line width is known well enough to tell that
+#: a line much narrower than it ended where its author ended it (a title, a table's label) and
+#: was not wrapped: a wrap breaks a line at most one word (a long number) short of full width.
+_WIDTH_KNOWN_LINES = 10
+_WRAPPED_MIN_SHARE = 0.6
 _JOIN_END = regex.compile(f"[{_HAN}{_CJK_PUNCT}]$")
+#: A line ending in one of these goes on, however narrow (a list or clause broken by its author).
+_CONTINUES = regex.compile(r"[、，,（(“‘《的和与及]$")
 _JOIN_START = regex.compile(f"^[{_HAN}{_CJK_PUNCT}0-9]")
 _ASCII_END = regex.compile(r"[0-9A-Za-z%.]$")
 
@@ -783,16 +792,28 @@ def _collapse_spacing(line: str) -> str:
     return collapsed
 
 
+@functools.cache
+def _char_width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
 def _width(line: str) -> int:
-    """Display width: East Asian wide/full-width characters count 2, others 1."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+    """Display width: East Asian wide/full-width characters count 2, others 1.
+
+    >>> _width("增长5%")
+    6
+    """
+    return sum(map(_char_width, line))
 
 
-def _joins(prev: str, nxt: str, full_width: float) -> bool:
+def _joins(prev: str, nxt: str, full_width: float, narrowest_wrapped: float = 0.0) -> bool:
     if not prev or not nxt or nxt[0].isspace() or _TERMINAL.search(prev) or _HEADING.match(nxt):
         return False
-    if _HEADING.match(prev) and _width(prev) < 0.9 * full_width:
+    width = _width(prev)
+    if _HEADING.match(prev) and width < 0.9 * full_width:
         return False  # a heading shorter than a full line was not wrapped
+    if width < narrowest_wrapped and not _CONTINUES.search(prev):
+        return False  # "2026年省十件民生实事" above its first paragraph: a title, not a wrap
     if _JOIN_END.search(prev):
         return _JOIN_START.match(nxt) is not None
     # "达到35.6\n亿元": a text line ending in a digit/letter, followed by Han; not for a bare
@@ -833,6 +854,7 @@ def clean_pdf_text(text: str) -> str:
         kept.append(_collapse_spacing(line))
     widths = sorted(_width(line) for line in kept if line)
     full_width = float(widths[(len(widths) * 19) // 20]) if widths else 0.0  # 95th percentile
+    narrowest_wrapped = _WRAPPED_MIN_SHARE * full_width if len(widths) >= _WIDTH_KNOWN_LINES else 0.0
     # Lines are judged with the radicals a font put for whole characters folded ("⼆、农业" is a
     # heading like "二、农业"); folding keeps every length, and the text keeps what the PDF said.
     from .normalize import fold_ideographs
@@ -841,7 +863,7 @@ def clean_pdf_text(text: str) -> str:
     out: list[str] = []
     out_folded: list[str] = []
     for line, judged in zip(kept, folded, strict=True):
-        if out and _joins(out_folded[-1], judged, full_width):
+        if out and _joins(out_folded[-1], judged, full_width, narrowest_wrapped):
             out[-1] += line
             out_folded[-1] += judged
         else:

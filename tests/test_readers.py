@@ -358,6 +358,27 @@ def test_clean_pdf_text(raw: str, expected: str) -> None:
     assert clean_pdf_text(raw) == expected
 
 
+#: Twelve full lines of 30 characters, wrapped inside one paragraph: the document's line width.
+_BODY = "\n".join(["各地区各部门认真落实党中央决策部署推动经济社会发展取得新成效"] * 12) + "。"
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        # Guangdong's 2026 report printed by Chromium: a title line above its first paragraph and an
+        # appendix heading were glued to the next line (a wrong object and a metric too many).
+        pytest.param("附件1\n2026年省十件民生实事\n", "附件1\n2026年省十件民生实事\n", id="short-title-kept"),
+        pytest.param("附件2\n名词解释\n", "附件2\n名词解释\n", id="appendix-heading-kept"),
+        pytest.param(
+            "主要指标包括地区生产总值、\n", "主要指标包括地区生产总值、", id="narrow-line-going-on-joined"
+        ),
+    ],
+)
+def test_clean_pdf_text_knows_the_line_width(head: str, expected: str) -> None:
+    """With enough lines to know the width, a line far narrower than it was not wrapped."""
+    assert clean_pdf_text(head + _BODY) == expected + _BODY.replace("\n", "")
+
+
 def _pdf_string(text: str, cjk: bool) -> bytes:
     if cjk:
         return b"<" + text.encode("utf-16-be").hex().upper().encode() + b">"
