@@ -111,6 +111,7 @@ def test_bench_quick_writes_every_figure(tmp_path: Path) -> None:
         assert _positive(engines["speedup"]) and _positive(engines["pages"])
         assert engines["speedup"] == pytest.approx(engines["pdfplumber_s"] / engines["pypdfium2_s"])
         assert engines["metrics_equal"] == {"pypdfium2": 2, "pdfplumber": 2}
+        assert engines["metrics_equal_between_engines"] == 2
         assert "PDF engines: pdfplumber / pypdfium2" in proc.stdout
     else:
         assert "no Chromium" in " ".join(real["notes"])
