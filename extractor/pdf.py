@@ -85,8 +85,9 @@ def read_pdf(data: bytes, engine: str = DEFAULT_PDF_ENGINE) -> PdfText:
         try:
             pages = _pdfplumber_pages(data)
         except DecodeError as plumber_exc:
+            plumber_failure = str(plumber_exc).removeprefix("cannot read PDF: ")
             raise DecodeError(
-                f"cannot read PDF: PDFium: {pdfium_failure}; pdfplumber: {plumber_exc}"
+                f"cannot read PDF: PDFium: {pdfium_failure}; pdfplumber: {plumber_failure}"
             ) from exc
         result = _finish(pages, "pdfplumber", ())
         note = f"{result.warnings[0]}, as PDFium could not open the file ({pdfium_failure})"

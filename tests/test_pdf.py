@@ -71,8 +71,24 @@ def test_a_file_pdfium_cannot_open_is_read_by_pdfplumber(monkeypatch: pytest.Mon
 
 
 def test_a_file_neither_engine_reads_is_one_decode_error_naming_both() -> None:
-    with pytest.raises(DecodeError, match=r"cannot read PDF: PDFium: PdfiumError: .*; pdfplumber: "):
+    with pytest.raises(
+        DecodeError, match=r"cannot read PDF: PDFium: PdfiumError: .*; pdfplumber: "
+    ) as caught:
         read_document("broken.pdf", b"%PDF-1.4\nthis is not really a pdf")
+    message = str(caught.value)
+    assert message.count("cannot read PDF") == 1 and "\n" not in message, message
+
+
+def test_a_broken_pdf_is_one_error_line_and_the_other_inputs_are_kept(tmp_path: Path) -> None:
+    (tmp_path / "a_broken.pdf").write_bytes(b"%PDF-1.4\nthis is not really a pdf")
+    (tmp_path / "b_good.pdf").write_bytes(make_pdf(TWO_PAGES, cjk=True))
+    res = runner.invoke(app, ["extract", str(tmp_path), "--jobs", "1"])
+    assert res.exit_code == 0, res.output
+    errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "a_broken.pdf: DecodeError: cannot read PDF: PDFium:" in errors[0]
+    records = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [r["type"] for r in records].count("metric") == 3
+    assert records[-1]["warnings"] == ["PDF: 2 pages read by pypdfium2"]
 
 
 @pytest.mark.parametrize("engine", PDF_ENGINES)
