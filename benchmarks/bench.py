@@ -11,7 +11,11 @@ One run measures, interleaving the contenders round by round so that machine dri
   text and on one four times its size (``--cli-scale``), and the marginal rate between the two
   (extra characters over extra seconds), which leaves out what every run pays once;
 * peak memory (RSS, summed over the CLI's process tree) on generated zip archives of two sizes;
-* start-up: ``extractor --help``, and ``import extractor`` plus the first ``extract`` call.
+* start-up: ``extractor --help``, and ``import extractor`` plus the first ``extract`` call;
+* real formats (``benchmarks/real_formats.py``): the base documents as HTML, DOCX and, printed by
+  headless Chromium (skipped with a note when absent), PDF: documents/s and MB/s of each format,
+  and the PDF engines compared on the same PDFs (pypdfium2 and pdfplumber seconds, their ratio,
+  and whether the metrics equal those of the text).
 
 It prints a table and writes ``benchmarks/results.json`` (``--out`` elsewhere).
 
@@ -64,6 +68,7 @@ TARGETS: dict[str, tuple[str, Callable[[float], bool]]] = {
     "peak_rss_large_mb": ("≤ 300 MB", lambda v: v <= 300),
     "help_s": ("≤ 0.3 s", lambda v: v <= 0.3),
     "import_first_extract_s": ("≤ 1.5 s", lambda v: v <= 1.5),
+    "pdf_engine_speedup": ("≥ 20×", lambda v: v >= 20),
 }
 
 
@@ -703,6 +708,25 @@ def bench_database(base: list[tuple[str, str]], n_docs: int, tmp: Path) -> dict[
     return {"documents": added, "metrics": metrics, "seconds": seconds, "docs_per_s": added / seconds}
 
 
+def bench_real_formats(base: list[tuple[str, str]], args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    """The base documents as HTML, DOCX and PDF (``real_formats.py``); with ``--quick``, only the
+    first of them (the project's own reports come first) and one round."""
+    docs = base[: args.format_docs] if args.format_docs else base
+    result: dict[str, Any] = real_formats_module().bench_formats(docs, args.rounds, tmp, clear_segment_cache)
+    return result
+
+
+def real_formats_module() -> Any:
+    """``benchmarks/real_formats.py``, imported from beside this file however bench was started."""
+    here = str(Path(__file__).resolve().parent)
+    sys.path.insert(0, here)
+    try:
+        import real_formats
+    finally:
+        sys.path.remove(here)
+    return real_formats
+
+
 def machine_info() -> dict[str, Any]:
     cpu = platform.processor() or "unknown"
     try:
@@ -897,6 +921,9 @@ def render_table(res: dict[str, Any]) -> str:
         f"{res['import_first_extract_s']:.3f} s",
         check("import_first_extract_s", res["import_first_extract_s"]),
     )
+    if "real_formats" in res:
+        for name, value, note in real_formats_module().table_rows(res["real_formats"]):
+            row(name, value, note)
     row("benchmark wall time", f"{res['bench_wall_s']:.0f} s", "")
 
     head = (
@@ -946,6 +973,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ap.add_argument(
         "--no-psutil", action="store_true", help="sample memory from /proc even if psutil is there"
     )
+    ap.add_argument(
+        "--format-docs",
+        type=int,
+        help="base documents written as HTML, DOCX and PDF (default all; 2 with --quick)",
+    )
     args = ap.parse_args(argv)
     q = args.quick
     args.rounds = args.rounds or (1 if q else 3)
@@ -954,6 +986,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args.archive_mb = args.archive_mb or (4.0 if q else 200.0)
     args.help_runs, args.import_runs = (2, 1) if q else (5, 3)
     args.db_docs = args.db_docs or (200 if q else 10_000)
+    args.format_docs = args.format_docs or (2 if q else 0)
     return args
 
 
@@ -1021,6 +1054,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         res.update(bench_memory(exe, archives, has_jobs, tmp, use_psutil=not args.no_psutil))
         print(f"SQLite: {args.db_docs} documents …", file=sys.stderr, flush=True)
         res["sqlite"] = bench_database(base, args.db_docs, tmp)
+        print("real formats: HTML, DOCX, PDF …", file=sys.stderr, flush=True)
+        res["real_formats"] = bench_real_formats(base, args, tmp)
 
     res["bench_wall_s"] = time.perf_counter() - started
     res["machine"]["loadavg_end"] = list(os.getloadavg())
@@ -1037,6 +1072,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         "peak_rss_large_mb": res["peak_rss_mb"][big_label],
         "help_s": res["help_s"],
         "import_first_extract_s": res["import_first_extract_s"],
+        "pdf_engine_speedup": res["real_formats"].get("pdf_engines", {}).get("speedup"),
     }
     for key, value in values.items():
         checks[key] = None if value is None else bool(TARGETS[key][1](value))

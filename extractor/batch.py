@@ -594,8 +594,12 @@ def run_batch(
     with_text: bool = False,
     jobs: int = 1,
     timeout: float | None = DEFAULT_DOC_TIMEOUT,
+    pdf_engine: str = "pypdfium2",
 ) -> Iterator[DocumentOutput]:
-    """Process every input under ``paths``, in input order (``jobs`` worker processes when > 1)."""
-    items = iter_inputs(paths, glob=glob, encoding=encoding, max_bytes=max_bytes)
+    """Process every input under ``paths``, in input order (``jobs`` worker processes when > 1).
+
+    ``pdf_engine`` (``"pypdfium2"`` or ``"pdfplumber"``) reads the PDFs (:mod:`extractor.pdf`).
+    """
+    items = iter_inputs(paths, glob=glob, encoding=encoding, max_bytes=max_bytes, pdf_engine=pdf_engine)
     with LocalEngine(jobs, with_text=with_text, timeout=timeout) as engine:
         yield from engine.run(items)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 
 import typer
 
-from .options import DEFAULT_DOC_TIMEOUT, Engine, ScriptOption
+from .options import DEFAULT_DOC_TIMEOUT, Engine, PdfEngine, ScriptOption
 from .rules_cli import INFO_EPILOG, RULES_EPILOG, RULES_HELP, SCRIPT_HELP, info_command, rules_command
 from .table_cli import table as _table_command
 
@@ -62,6 +62,12 @@ _SUFFIX_FORMATS = {
     ".db": OutputFormat.sqlite,
     ".xlsx": OutputFormat.xlsx,
 }
+
+
+_PDF_ENGINE_HELP = (
+    "What reads PDF text: pypdfium2 (PDFium; pdfplumber reads a page it cannot) or pdfplumber "
+    "(slower).  The document record's warnings name it."
+)
 
 
 class DecodeErrors(Enum):
@@ -159,6 +165,7 @@ def extract(
         ),
     ] = DecodeErrors.strict,
     glob: Annotated[str | None, typer.Option(help="Only files matching this pattern, e.g. '*.txt'.")] = None,
+    pdf_engine: Annotated[PdfEngine, typer.Option(help=_PDF_ENGINE_HELP)] = PdfEngine.pypdfium2,
     with_text: Annotated[
         bool, typer.Option("--with-text", help="Put each document's text in its record.")
     ] = False,
@@ -281,7 +288,13 @@ def extract(
         bar.echo(line) if bar is not None else typer.echo(line, err=True)
 
     items = _inputs_reporting_empty(
-        paths, warn, glob=glob, encoding=encoding, max_bytes=max_bytes, errors=errors.value
+        paths,
+        warn,
+        glob=glob,
+        encoding=encoding,
+        max_bytes=max_bytes,
+        errors=errors.value,
+        pdf_engine=pdf_engine.value,
     )
     if resume and output is not None:
         check_resume_rules(output, effective)
@@ -427,6 +440,7 @@ def render(
         Path | None, typer.Option("--out-dir", help="One page per document plus index.html.")
     ] = None,
     encoding: Annotated[str | None, typer.Option(help="Decode every input with this encoding.")] = None,
+    pdf_engine: Annotated[PdfEngine, typer.Option(help=_PDF_ENGINE_HELP)] = PdfEngine.pypdfium2,
 ) -> None:
     """Write a self-contained HTML page showing each report with every extracted fact marked."""
     from .pipeline import get_extractor
@@ -441,7 +455,7 @@ def render(
         typer.echo(f"warning: {message}", err=True)
 
     docs: Iterable[InputDocument | InputFailure] = _inputs_reporting_empty(
-        paths, warn, glob=None, encoding=encoding
+        paths, warn, glob=None, encoding=encoding, pdf_engine=pdf_engine.value
     )
     if out_dir is not None:
         try:

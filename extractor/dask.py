@@ -81,6 +81,7 @@ def extract_bag(
     timeout: float | None = DEFAULT_DOC_TIMEOUT,
     partition_size: int = DEFAULT_PARTITION_SIZE,
     records: bool = False,
+    pdf_engine: str = "pypdfium2",
 ) -> dask.bag.Bag:
     """A lazy bag of one :class:`~extractor.batch.DocumentOutput` per input, in input order.
 
@@ -99,7 +100,7 @@ def extract_bag(
     The bag holds every document's text, so for an archive larger than memory use
     :class:`DaskEngine`, which sends the inputs to the cluster in batches.
     """
-    items = list(iter_inputs(paths, glob=glob, encoding=encoding, max_bytes=max_bytes))
+    items = list(iter_inputs(paths, glob=glob, encoding=encoding, max_bytes=max_bytes, pdf_engine=pdf_engine))
     bag: Any = bag_of_inputs(items, with_text=with_text, timeout=timeout, partition_size=partition_size)
     if records:
         bag = bag.map(operator.attrgetter("records")).flatten()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-__all__ = ["DEFAULT_DOC_TIMEOUT", "Engine", "ScriptOption"]
+__all__ = ["DEFAULT_DOC_TIMEOUT", "Engine", "PdfEngine", "ScriptOption"]
 
 #: Seconds one document may take before it becomes a ``TimeoutError`` record.
 DEFAULT_DOC_TIMEOUT = 60.0
@@ -27,3 +27,10 @@ class ScriptOption(str, Enum):
     auto = "auto"
     simplified = "simplified"
     traditional = "traditional"
+
+
+class PdfEngine(str, Enum):
+    """What reads a PDF's text (``extractor.pdf.PDF_ENGINES``; both are the ``pdf`` extra)."""
+
+    pypdfium2 = "pypdfium2"  # PDFium: fast; pdfplumber reads a page it cannot
+    pdfplumber = "pdfplumber"  # pdfminer underneath: about fifty times slower

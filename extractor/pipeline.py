@@ -343,15 +343,23 @@ def extract(text: str, source: str | None = None, *, with_text: bool = False) ->
 
 
 def extract_file(
-    path: str | Path, *, encoding: str | None = None, errors: str = "strict", with_text: bool = False
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    errors: str = "strict",
+    with_text: bool = False,
+    pdf_engine: str = "pypdfium2",
 ) -> Extraction:
     """Read a file (any supported format and encoding) and extract its records.
 
     ``errors="replace"`` turns undecodable bytes of a text or HTML file into U+FFFD (counted in
     the document's warnings) instead of raising :class:`~extractor.readers.DecodeError`.
+    ``pdf_engine`` (``"pypdfium2"`` or ``"pdfplumber"``) reads a PDF; see :mod:`extractor.pdf`.
     """
+    from .pdf import check_pdf_engine
     from .readers import read_document
 
+    check_pdf_engine(pdf_engine)
     p = Path(path)
-    doc = read_document(str(p), p.read_bytes(), encoding=encoding, errors=errors)
+    doc = read_document(str(p), p.read_bytes(), encoding=encoding, errors=errors, pdf_engine=pdf_engine)
     return get_extractor().extract_document(doc, with_text=with_text)

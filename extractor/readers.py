@@ -11,7 +11,7 @@ Optional third-party libraries are imported lazily, so importing this module is 
 * ``charset-normalizer`` – last-resort encoding detection;
 * ``lxml`` + ``trafilatura`` – HTML main-text extraction;
 * ``python-docx`` – DOCX;
-* ``pdfplumber`` – PDF (the ``pdf`` extra).
+* ``pypdfium2`` and ``pdfplumber`` – PDF (the ``pdf`` extra; :mod:`extractor.pdf`).
 
 A missing library raises :class:`MissingExtraError` naming what to install.
 """
@@ -21,9 +21,9 @@ from __future__ import annotations
 import codecs
 import copy
 import fnmatch
+import functools
 import importlib
 import io
-import logging
 import lzma
 import os
 import stat
@@ -175,6 +175,7 @@ InputResult = InputDocument | InputFailure
 
 _INSTALL_HINTS: dict[str, str] = {
     "pdfplumber": "PDF input needs the 'pdf' extra: pip install 'extractor[pdf]'",
+    "pypdfium2": "PDF input needs the 'pdf' extra: pip install 'extractor[pdf]'",
     "docx": "DOCX input needs python-docx: pip install 'python-docx>=1.1'",
     "trafilatura": "HTML input needs trafilatura: pip install 'trafilatura>=2.0' 'lxml-html-clean>=0.4'",
     "lxml.html": "HTML input needs lxml: pip install 'lxml>=5'",
@@ -404,8 +405,12 @@ def read_document(
     encoding: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     errors: str = "strict",
+    pdf_engine: str = "pypdfium2",
 ) -> InputDocument:
     """Decode one document; the format is chosen from ``source``'s extension.
+
+    ``pdf_engine`` reads a PDF: ``"pypdfium2"`` (PDFium, with pdfplumber for a page it cannot
+    read) or ``"pdfplumber"``; the document's warnings name the engine (see :mod:`extractor.pdf`).
 
     ``encoding`` and ``errors`` apply to the text formats (txt, md, html): with
     ``errors="replace"`` an undecodable byte becomes U+FFFD instead of failing the document, and
@@ -428,7 +433,8 @@ def read_document(
     elif fmt == "docx":
         text, used = _read_docx(data, max_bytes), None
     else:
-        text, used = _read_pdf(data), None
+        text, warnings = _read_pdf(data, pdf_engine)
+        used = None
     if replaced:
         were = "character was" if replaced == 1 else "characters were"
         warnings.insert(0, f"{replaced} {were} not valid {used} and replaced by U+FFFD (--errors replace)")
@@ -723,36 +729,12 @@ def _read_docx(data: bytes, max_bytes: int) -> str:
 # ---- PDF -----------------------------------------------------------------------------------
 
 
-class _FontNoiseAtDebug(logging.Filter):
-    """pdfminer warns once per font whose descriptor has no usable FontBBox ("Could not get
-    FontBBox from font descriptor …"), which many Chinese PDFs trigger on every page and which
-    does not affect the text: such records are passed on at DEBUG level instead."""
+def _read_pdf(data: bytes, engine: str) -> tuple[str, list[str]]:
+    """The cleaned text of a PDF and its reading warnings (engine, pages without text)."""
+    from .pdf import read_pdf
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno > logging.DEBUG and "FontBBox" in str(record.msg):
-            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
-        return True
-
-
-_FONT_NOISE = _FontNoiseAtDebug()
-
-
-def _read_pdf(data: bytes) -> str:
-    """Text of every page (pdfplumber), joined by LF and passed through :func:`clean_pdf_text`."""
-    pdfplumber = _require("pdfplumber")
-    pages: list[str] = []
-    font_logger = logging.getLogger("pdfminer.pdffont")
-    font_logger.addFilter(_FONT_NOISE)  # only while we read: the logging set-up is the caller's
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            for page in pdf.pages:
-                pages.append(page.extract_text() or "")
-                page.close()
-    except Exception as exc:  # pdfminer raises many unrelated types on malformed/encrypted files
-        raise DecodeError(f"cannot read PDF: {type(exc).__name__}: {exc}") from exc
-    finally:
-        font_logger.removeFilter(_FONT_NOISE)
-    return clean_pdf_text("\n".join(pages))
+    result = read_pdf(data, engine)
+    return result.text, list(result.warnings)
 
 
 # With the radicals (U+2E80–U+2FDF) that PDF fonts put for whole characters ("规模以上⼯\n业"
@@ -780,9 +762,17 @@ _HEADING = regex.compile(
     r"|[（(]\d{1,3}[)）]"
     r"|\d{1,3}[、．](?!\d)|\d{1,3}\.(?!\d)"
     r"|第[一二三四五六七八九十百零〇\d]+[章节部分篇条]"
+    r"|附件\s*[一二三四五六七八九十\d]*\s*$"
     r"|[①-⑳])"
 )
+#: With this many lines or more, a document's full line width is known well enough to tell that
+#: a line much narrower than it ended where its author ended it (a title, a table's label) and
+#: was not wrapped: a wrap breaks a line at most one word (a long number) short of full width.
+_WIDTH_KNOWN_LINES = 10
+_WRAPPED_MIN_SHARE = 0.6
 _JOIN_END = regex.compile(f"[{_HAN}{_CJK_PUNCT}]$")
+#: A line ending in one of these goes on, however narrow (a list or clause broken by its author).
+_CONTINUES = regex.compile(r"[、，,（(“‘《的和与及]$")
 _JOIN_START = regex.compile(f"^[{_HAN}{_CJK_PUNCT}0-9]")
 _ASCII_END = regex.compile(r"[0-9A-Za-z%.]$")
 
@@ -802,16 +792,28 @@ def _collapse_spacing(line: str) -> str:
     return collapsed
 
 
+@functools.cache
+def _char_width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
 def _width(line: str) -> int:
-    """Display width: East Asian wide/full-width characters count 2, others 1."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+    """Display width: East Asian wide/full-width characters count 2, others 1.
+
+    >>> _width("增长5%")
+    6
+    """
+    return sum(map(_char_width, line))
 
 
-def _joins(prev: str, nxt: str, full_width: float) -> bool:
+def _joins(prev: str, nxt: str, full_width: float, narrowest_wrapped: float = 0.0) -> bool:
     if not prev or not nxt or nxt[0].isspace() or _TERMINAL.search(prev) or _HEADING.match(nxt):
         return False
-    if _HEADING.match(prev) and _width(prev) < 0.9 * full_width:
+    width = _width(prev)
+    if _HEADING.match(prev) and width < 0.9 * full_width:
         return False  # a heading shorter than a full line was not wrapped
+    if width < narrowest_wrapped and not _CONTINUES.search(prev):
+        return False  # "2026年省十件民生实事" above its first paragraph: a title, not a wrap
     if _JOIN_END.search(prev):
         return _JOIN_START.match(nxt) is not None
     # "达到35.6\n亿元": a text line ending in a digit/letter, followed by Han; not for a bare
@@ -852,12 +854,21 @@ def clean_pdf_text(text: str) -> str:
         kept.append(_collapse_spacing(line))
     widths = sorted(_width(line) for line in kept if line)
     full_width = float(widths[(len(widths) * 19) // 20]) if widths else 0.0  # 95th percentile
+    narrowest_wrapped = _WRAPPED_MIN_SHARE * full_width if len(widths) >= _WIDTH_KNOWN_LINES else 0.0
+    # Lines are judged with the radicals a font put for whole characters folded ("⼆、农业" is a
+    # heading like "二、农业"); folding keeps every length, and the text keeps what the PDF said.
+    from .normalize import fold_ideographs
+
+    folded = fold_ideographs("\n".join(kept)).split("\n")
     out: list[str] = []
-    for line in kept:
-        if out and _joins(out[-1], line, full_width):
+    out_folded: list[str] = []
+    for line, judged in zip(kept, folded, strict=True):
+        if out and _joins(out_folded[-1], judged, full_width, narrowest_wrapped):
             out[-1] += line
+            out_folded[-1] += judged
         else:
             out.append(line)
+            out_folded.append(judged)
     return "\n".join(out)
 
 
@@ -871,11 +882,18 @@ def _failure(source: str, exc: BaseException) -> InputFailure:
 
 
 def _document_or_failure(
-    source: str, load: Callable[[], bytes], encoding: str | None, max_bytes: int, errors: str = "strict"
+    source: str,
+    load: Callable[[], bytes],
+    encoding: str | None,
+    max_bytes: int,
+    errors: str = "strict",
+    pdf_engine: str = "pypdfium2",
 ) -> InputResult:
     """Read one input; every exception becomes an :class:`InputFailure` (never raised)."""
     try:
-        return read_document(source, load(), encoding=encoding, max_bytes=max_bytes, errors=errors)
+        return read_document(
+            source, load(), encoding=encoding, max_bytes=max_bytes, errors=errors, pdf_engine=pdf_engine
+        )
     except (ReaderError, OSError, MemoryError, RecursionError) as exc:
         return _failure(source, exc)
     except Exception as exc:  # a parser bug on one input must not stop the whole run
@@ -960,6 +978,7 @@ class _Limits:
     max_archive_bytes: int
     max_ratio: float
     errors: str = "strict"
+    pdf_engine: str = "pypdfium2"
 
 
 def _iter_zip(path: str, limits: _Limits) -> Iterator[InputResult]:
@@ -1021,7 +1040,9 @@ def _iter_zip(path: str, limits: _Limits) -> Iterator[InputResult]:
                 except NotImplementedError as exc:
                     raise UnsupportedFormatError(f"zip member: {exc}") from exc
 
-            yield _document_or_failure(source, load, limits.encoding, limits.max_bytes, limits.errors)
+            yield _document_or_failure(
+                source, load, limits.encoding, limits.max_bytes, limits.errors, limits.pdf_engine
+            )
 
 
 class _CountingReader(io.RawIOBase):
@@ -1132,7 +1153,9 @@ def _iter_tar(path: str, limits: _Limits) -> Iterator[InputResult]:
                     )
                 return data
 
-            result = _document_or_failure(source, load, limits.encoding, limits.max_bytes, limits.errors)
+            result = _document_or_failure(
+                source, load, limits.encoding, limits.max_bytes, limits.errors, limits.pdf_engine
+            )
             yield result
             if isinstance(result, InputFailure) and result.error == CorruptArchiveError.__name__:
                 yield InputFailure(
@@ -1162,7 +1185,9 @@ def _iter_file(path: str, display: str, limits: _Limits) -> Iterator[InputResult
         with open(path, "rb") as fh:
             return _read_limited(fh, limits.max_bytes)
 
-    yield _document_or_failure(display, load, limits.encoding, limits.max_bytes, limits.errors)
+    yield _document_or_failure(
+        display, load, limits.encoding, limits.max_bytes, limits.errors, limits.pdf_engine
+    )
 
 
 def _iter_folder(folder: str, limits: _Limits) -> Iterator[InputResult]:
@@ -1218,6 +1243,7 @@ def iter_inputs(
     max_archive_bytes: int = DEFAULT_MAX_ARCHIVE_BYTES,
     max_ratio: float = DEFAULT_MAX_RATIO,
     errors: str = "strict",
+    pdf_engine: str = "pypdfium2",
 ) -> Iterator[InputDocument | InputFailure]:
     """Yield one :class:`InputDocument` or :class:`InputFailure` per input, in a deterministic order.
 
@@ -1247,13 +1273,21 @@ def iter_inputs(
       stay yielded; a tar member cut short also gets its own failure, just before it); a corrupt
       zip member (bad CRC, bad data) gives a failure for that member only.
 
-    ``encoding`` and ``errors`` are passed to :func:`read_document`.
+    ``encoding``, ``errors`` and ``pdf_engine`` are passed to :func:`read_document`.
     """
-    limits = _Limits(glob, encoding, max_bytes, max_archive_bytes, max_ratio, errors)
+    from .pdf import check_pdf_engine  # a bad engine name is a usage error, before any input
+
+    check_pdf_engine(pdf_engine)
+    limits = _Limits(glob, encoding, max_bytes, max_archive_bytes, max_ratio, errors, pdf_engine)
     for path in paths:
         if path == "-":
             yield _document_or_failure(
-                "<stdin>", lambda: _read_limited(sys.stdin.buffer, max_bytes), encoding, max_bytes, errors
+                "<stdin>",
+                lambda: _read_limited(sys.stdin.buffer, max_bytes),
+                encoding,
+                max_bytes,
+                errors,
+                pdf_engine,
             )
             continue
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -92,6 +93,29 @@ def test_bench_quick_writes_every_figure(tmp_path: Path) -> None:
         assert len(sizes) == 2
         for d in sizes.values():
             assert _positive(d["rss_tree_peak_mb"]) and _positive(d["seconds"]) and _positive(d["cps"])
+
+    # Real formats (issue 14.4): throughput per format, and the PDF engines on the same PDFs.
+    real = res["real_formats"]
+    assert real["documents"] == 2
+    printed = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    expected = {"txt", "html", "docx"} | ({"pdf (pypdfium2)", "pdf (pdfplumber)"} if printed else set())
+    assert set(real["formats"]) == expected, real["notes"]
+    for label, figures in real["formats"].items():
+        assert all(_positive(figures[k]) for k in ("docs_per_s", "mb_per_s", "read_s", "mb")), (
+            label,
+            figures,
+        )
+        assert figures["documents"] == 2
+    if printed:
+        engines = real["pdf_engines"]
+        assert _positive(engines["speedup"]) and _positive(engines["pages"])
+        assert engines["speedup"] == pytest.approx(engines["pdfplumber_s"] / engines["pypdfium2_s"])
+        assert engines["metrics_equal"] == {"pypdfium2": 2, "pdfplumber": 2}
+        assert engines["metrics_equal_between_engines"] == 2
+        assert "PDF engines: pdfplumber / pypdfium2" in proc.stdout
+    else:
+        assert "no Chromium" in " ".join(real["notes"])
+    assert "real formats: docx" in proc.stdout
 
     machine = res["machine"]
     assert _positive(machine["nproc"]) and machine["cpu_model"] and machine["python"]

@@ -142,7 +142,7 @@ def test_pdfminer_font_bbox_noise_is_logged_at_debug(
 
     monkeypatch.setattr(pdfplumber, "open", lambda *a, **k: _Pdf())
     with caplog.at_level(logging.DEBUG, logger="pdfminer"):
-        doc = read_document("a.pdf", b"%PDF-1.4")
+        doc = read_document("a.pdf", b"%PDF-1.4", pdf_engine="pdfplumber")
     assert doc.text == "新建学校3所。"
     assert [(r.levelno, r.name) for r in caplog.records if "FontBBox" in r.getMessage()] == [
         (logging.DEBUG, "pdfminer.pdffont")

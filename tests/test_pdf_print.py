@@ -1,8 +1,10 @@
-"""A report printed to PDF by a browser reads back with the same facts (issue 13.10).
+"""A report printed to PDF by a browser reads back with the same facts (issues 13.10, 14.2).
 
-Headless Chromium prints one of the project's own corpus texts with a CJK font; pdfminer reads
-many of its characters back as Kangxi or supplement radicals (⼀是, ⼗⼆个聚焦, ⼈⺠), which the
-normalisation folds.  Skips when Chromium, a CJK font or the ``pdf`` extra is missing.
+Headless Chromium prints each of the project's own corpus texts with a CJK font, as one wrapping
+``<pre>`` and as a paragraph a line; both PDF engines must give back the metrics of the text.
+pdfminer (under pdfplumber) reads many characters back as Kangxi or supplement radicals (⼀是,
+⼗⼆个聚焦, ⼈⺠), which the normalisation folds; PDFium reads the unified ideographs.  Skips when
+Chromium, a CJK font or the ``pdf`` extra is missing.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ import html
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from extractor.pipeline import Extractor
+from extractor.pdf import PDF_ENGINES
+from extractor.pipeline import Extraction, Extractor
 from extractor.readers import read_document
 
 CORPORA = Path(__file__).resolve().parent.parent / "corpora"
@@ -37,13 +41,21 @@ def _has_cjk_font() -> bool:
     return bool(out.strip())
 
 
-def print_to_pdf(text: str, folder: Path) -> bytes:
+def _page(text: str, layout: str) -> str:
+    """A minimal UTF-8 page: the text as one ``<pre>`` that wraps (``pre``), or a ``<p>`` a line."""
+    if layout == "pre":
+        body = f'<pre style="white-space:pre-wrap">{html.escape(text)}</pre>'
+    else:
+        body = "".join(f"<p>{html.escape(line)}</p>" for line in text.splitlines() if line.strip())
+    return f"<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>{body}</body></html>"
+
+
+def print_to_pdf(text: str, folder: Path, layout: str = "p") -> bytes:
     chromium = _chromium()
     if not _has_cjk_font():
         pytest.skip("no CJK font for Chromium (fonts-noto-cjk)")
-    body = "".join(f"<p>{html.escape(line)}</p>" for line in text.splitlines() if line.strip())
     page = folder / "report.html"
-    page.write_text(f"<html><head><meta charset='utf-8'></head><body>{body}</body></html>", encoding="utf-8")
+    page.write_text(_page(text, layout), encoding="utf-8")
     pdf = folder / "report.pdf"
     with tempfile.TemporaryDirectory() as profile:
         flags = [
@@ -54,6 +66,7 @@ def print_to_pdf(text: str, folder: Path) -> bytes:
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
+            # Chromium's own header and footer (date, title, file URL, "1/2") are not the report's
             "--no-pdf-header-footer",
             f"--user-data-dir={profile}",
             f"--print-to-pdf={pdf}",
@@ -64,13 +77,58 @@ def print_to_pdf(text: str, folder: Path) -> bytes:
     return pdf.read_bytes()
 
 
+NAMES = sorted(p.stem for p in CORPORA.glob("*.txt"))
+LAYOUTS = ["pre", "p"]
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, str], bytes]:
+    """Each corpus report printed once per layout, for every test and engine of this module."""
+    cache: dict[tuple[str, str], bytes] = {}
+
+    def get(name: str, layout: str) -> bytes:
+        if (name, layout) not in cache:
+            text = (CORPORA / f"{name}.txt").read_text(encoding="utf-8")
+            cache[name, layout] = print_to_pdf(text, tmp_path_factory.mktemp(f"{name}-{layout}"), layout)
+        return cache[name, layout]
+
+    return get
+
+
+def _metrics(result: Extraction) -> list[tuple[str, str | None, str, str | None]]:
+    """What a metric says, apart from where it is and how its characters were written."""
+    return [(str(m.value), m.unit.name if m.unit else None, m.qualifier, m.object) for m in result.metrics]
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("name", NAMES)
+def test_a_printed_report_has_the_metrics_of_its_text(
+    extractor_instance: Extractor,
+    printed: Callable[[str, str], bytes],
+    name: str,
+    layout: str,
+    engine: str,
+) -> None:
+    """Issue 14.2: value, unit, qualifier and object of every metric, in order, for both engines."""
+    pytest.importorskip(engine)
+    text = (CORPORA / f"{name}.txt").read_text(encoding="utf-8")
+    doc = read_document(f"{name}.pdf", printed(name, layout), pdf_engine=engine)
+    assert doc.warnings[0].endswith(f"read by {engine}") and len(doc.warnings) == 1, doc.warnings
+    want = extractor_instance.extract(text)
+    got = extractor_instance.extract(doc.text)
+    assert _metrics(got) == _metrics(want)
+    assert got.document.counts == want.document.counts
+
+
+@pytest.mark.parametrize("engine", PDF_ENGINES)
 @pytest.mark.parametrize("name", ["district_campaign", "county_work_report"])
 def test_a_printed_report_keeps_its_items_and_metrics(
-    extractor_instance: Extractor, tmp_path: Path, name: str
+    extractor_instance: Extractor, printed: Callable[[str, str], bytes], name: str, engine: str
 ) -> None:
-    pytest.importorskip("pdfplumber")
+    pytest.importorskip(engine)
     text = (CORPORA / f"{name}.txt").read_text(encoding="utf-8")
-    doc = read_document(f"{name}.pdf", print_to_pdf(text, tmp_path))
+    doc = read_document(f"{name}.pdf", printed(name, "p"), pdf_engine=engine)
     want = extractor_instance.extract(text)
     got = extractor_instance.extract(doc.text)
     assert got.document.counts == want.document.counts

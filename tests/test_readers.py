@@ -336,6 +336,12 @@ def test_corrupt_docx(data: bytes) -> None:
         pytest.param("增长5%。\n共20页 第3页\n新增", "增长5%。\n新增", id="footer-of-page"),
         pytest.param("全区地区生产\n— 3 —\n总值增长", "全区地区生产总值增长", id="wrap-across-page-footer"),
         pytest.param("增长5%。\n3\n新增", "增长5%。\n3\n新增", id="bare-number-kept"),
+        # Headings whose numeral a font put as a Kangxi radical are headings (stats_bulletin
+        # printed by Chromium and read by pdfplumber lost its "⼆、农业" heading to the next line).
+        pytest.param(
+            "⼆、农业\n全年粮食播种面积2万公顷。", "⼆、农业\n全年粮食播种面积2万公顷。", id="radical-heading"
+        ),
+        pytest.param("工作\n⼗⼀、民生", "工作\n⼗⼀、民生", id="keep-before-radical-heading"),
         pytest.param("洛  阳  市", "洛阳市", id="spaced-chars"),
         pytest.param("政 府 工 作 报 告", "政府工作报告", id="spaced-title"),
         pytest.param("洛 阳 市人民政府", "洛阳市人民政府", id="spaced-prefix"),
@@ -352,6 +358,27 @@ def test_clean_pdf_text(raw: str, expected: str) -> None:
     assert clean_pdf_text(raw) == expected
 
 
+#: Twelve full lines of 30 characters, wrapped inside one paragraph: the document's line width.
+_BODY = "\n".join(["各地区各部门认真落实党中央决策部署推动经济社会发展取得新成效"] * 12) + "。"
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        # Guangdong's 2026 report printed by Chromium: a title line above its first paragraph and an
+        # appendix heading were glued to the next line (a wrong object and a metric too many).
+        pytest.param("附件1\n2026年省十件民生实事\n", "附件1\n2026年省十件民生实事\n", id="short-title-kept"),
+        pytest.param("附件2\n名词解释\n", "附件2\n名词解释\n", id="appendix-heading-kept"),
+        pytest.param(
+            "主要指标包括地区生产总值、\n", "主要指标包括地区生产总值、", id="narrow-line-going-on-joined"
+        ),
+    ],
+)
+def test_clean_pdf_text_knows_the_line_width(head: str, expected: str) -> None:
+    """With enough lines to know the width, a line far narrower than it was not wrapped."""
+    assert clean_pdf_text(head + _BODY) == expected + _BODY.replace("\n", "")
+
+
 def _pdf_string(text: str, cjk: bool) -> bytes:
     if cjk:
         return b"<" + text.encode("utf-16-be").hex().upper().encode() + b">"
@@ -359,10 +386,11 @@ def _pdf_string(text: str, cjk: bool) -> bytes:
     return b"(" + escaped + b")"
 
 
-def make_pdf(pages: list[list[str]], *, cjk: bool = False) -> bytes:
+def make_pdf(pages: list[list[str]], *, cjk: bool = False, image_pages: Sequence[int] = ()) -> bytes:
     """A minimal valid PDF: one text line per entry.  ASCII uses the standard Helvetica font;
     CJK uses the Adobe-GB1 predefined font STSong-Light with the UniGB-UCS2-H CMap, which
-    pdfminer maps back to Unicode without any embedded font file."""
+    pdfminer maps back to Unicode without any embedded font file.  The pages numbered in
+    ``image_pages`` (0-based) also show a small grey image, as a scanned page does."""
     objects: list[bytes] = []
 
     def add(obj: bytes) -> int:
@@ -383,18 +411,25 @@ def make_pdf(pages: list[list[str]], *, cjk: bool = False) -> bytes:
         )
     else:
         font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    image = add(
+        b"<< /Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Length 4 >>\nstream\n\x80\x80\x80\x80\nendstream"
+    )
     pages_id = len(objects) + 2 * len(pages) + 1
     kids = []
-    for lines in pages:
-        ops = [b"BT /F1 12 Tf 14 TL 72 720 Td"]
-        ops += [_pdf_string(line, cjk) + b" Tj T*" for line in lines]
-        ops.append(b"ET")
+    for number, lines in enumerate(pages):
+        ops = [b"q 200 0 0 200 72 400 cm /Im1 Do Q"] if number in image_pages else []
+        if lines:
+            ops.append(b"BT /F1 12 Tf 14 TL 72 720 Td")
+            ops += [_pdf_string(line, cjk) + b" Tj T*" for line in lines]
+            ops.append(b"ET")
         stream = b"\n".join(ops)
         content = add(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
         kids.append(
             add(
                 b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] "
-                b"/Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>" % (pages_id, font, content)
+                b"/Resources << /Font << /F1 %d 0 R >> /XObject << /Im1 %d 0 R >> >> /Contents %d 0 R >>"
+                % (pages_id, font, image, content)
             )
         )
     assert (
@@ -447,13 +482,16 @@ def test_corrupt_pdf() -> None:
         read_document("broken.pdf", b"%PDF-1.4\nthis is not really a pdf")
 
 
-def test_pdf_without_extra(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setitem(sys.modules, "pdfplumber", None)  # makes `import pdfplumber` fail
-    with pytest.raises(MissingExtraError, match=r"'pdf' extra: pip install 'extractor\[pdf\]'"):
-        read_document("report.pdf", make_pdf([["x"]]))
+@pytest.mark.parametrize("engine", ["pypdfium2", "pdfplumber"])
+def test_pdf_without_extra(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, engine: str) -> None:
+    monkeypatch.setitem(sys.modules, engine, None)  # makes `import <engine>` fail
+    with pytest.raises(MissingExtraError, match=r"'pdf' extra: pip install 'extractor\[pdf\]'") as caught:
+        read_document("report.pdf", make_pdf([["x"]]), pdf_engine=engine)
+    assert f"importing {engine} failed: ModuleNotFoundError" in str(caught.value)  # the cause is carried
+    assert isinstance(caught.value.__cause__, ImportError)
     path = tmp_path / "report.pdf"
     path.write_bytes(make_pdf([["x"]]))
-    [failure] = iter_inputs([str(path)])
+    [failure] = iter_inputs([str(path)], pdf_engine=engine)
     assert isinstance(failure, InputFailure)
     assert failure.error == "MissingExtraError"
 
