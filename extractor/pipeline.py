@@ -40,6 +40,7 @@ from .models import (
     Unit,
 )
 from .normalize import normalize
+from .numbers import plain
 from .quantities import Candidate, QuantityFinder, Rejection
 from .structure import Structure, find_structure
 
@@ -56,13 +57,6 @@ _METRIC_CLASSES: dict[str, type[MetricBase]] = {
 }
 _OptionalDirection = Direction | None
 _TYPE_ORDER = {"section": 0, "focus_item": 1, "check": 2, "metric": 3}
-
-
-def _normal(value: Decimal) -> Decimal:
-    """``Decimal('48400.0')`` → ``Decimal('48400')``; never an exponent form like ``4.84E+4``."""
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
 
 
 @dataclass
@@ -170,7 +164,7 @@ class Extractor:
             format=format,
             text=text if with_text else None,
         )
-        rejections = [Rejection(*norm.span_to_original(r.start, r.end), r.rule) for r in rejected]
+        rejections = [Rejection(*norm.span_to_original(r.start, r.end), r.rule, r.reason) for r in rejected]
         return Extraction(source, text, records, document, rejections)
 
     def _structure_records(self, text: str, source: str | None, structure: Structure) -> Iterator[BaseModel]:
@@ -204,8 +198,8 @@ class Extractor:
             start=start,
             end=end,
             text=text[start:end],
-            value=_normal(cand.value),
-            value_max=None if cand.value_max is None else _normal(cand.value_max),
+            value=plain(cand.value),
+            value_max=None if cand.value_max is None else plain(cand.value_max),
             unit=unit,
             qualifier=cast(Qualifier, cand.qualifier),
             marker=cand.marker,

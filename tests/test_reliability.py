@@ -1,0 +1,84 @@
+"""Regressions from issue 15 (and issue 13 item 12): one odd number, file name or page must never
+cost a document, a run, or silent text.  Every input here is invented or generated in the test.
+"""
+
+from __future__ import annotations
+
+import decimal
+from decimal import Decimal
+
+import pytest
+
+from extractor.pipeline import Extractor
+
+
+def _metric_values(ex: Extractor, text: str) -> list[tuple[str, Decimal, Decimal | None]]:
+    res = ex.extract(text, "x.txt")
+    return [(m.text, m.value, m.value_max) for m in res.metrics]
+
+
+# ---------------------------------------------------------------------------------------------
+# Item 1 / issue 13 item 12: big numbers, absurd magnitudes and the caller's decimal context.
+# ---------------------------------------------------------------------------------------------
+ABSURD = [
+    pytest.param("投资10000000000000000000000000000元，新增就业1200人。", id="29-digit-yuan"),
+    pytest.param("规模达1万亿亿亿元，新增就业1200人。", id="wan-yi-yi-yi"),
+    pytest.param("图表3607536990389984081942750300002000013000亿，新增就业1200人。", id="glued-axis-labels"),
+    pytest.param("投资" + "9" * 150 + "元，新增就业1200人。", id="150-digit-run"),
+    pytest.param("规模达1" + "亿" * 200 + "元，新增就业1200人。", id="200-yi"),
+]
+
+
+@pytest.mark.parametrize("text", ABSURD)
+def test_absurd_magnitude_is_rejected_with_a_reason_and_costs_nothing_else(
+    extractor_instance: Extractor, text: str
+) -> None:
+    res = extractor_instance.extract(text, "x.txt")
+    assert [(m.text, m.value) for m in res.metrics] == [("1200人", Decimal(1200))]
+    magnitude = [r for r in res.rejections if r.rule == "trap.magnitude"]
+    assert len(magnitude) == 1
+    assert "digits" in magnitude[0].reason
+    assert res.text[magnitude[0].start : magnitude[0].end].endswith(("元", "亿"))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        pytest.param("投资12345678元。", "12345678", id="8"),
+        pytest.param("投资12345678.125元。", "12345678.125", id="11"),
+        pytest.param("增长1.2345678912345678912345678912%。", "1.2345678912345678912345678912", id="29"),
+        pytest.param("投资12345678901234.5678万元。", "123456789012345678", id="mixed-magnitude"),
+    ],
+)
+@pytest.mark.parametrize("prec", [3, 6, 28])
+def test_values_are_exact_whatever_the_callers_decimal_context(
+    extractor_instance: Extractor, text: str, value: str, prec: int
+) -> None:
+    with decimal.localcontext() as ctx:
+        ctx.prec = prec
+        ctx.traps[decimal.Inexact] = False
+        values = _metric_values(extractor_instance, text)
+    assert [v for _, v, _ in values] == [Decimal(value)]
+    assert str(values[0][1]) == value
+
+
+def test_limit_is_on_the_integer_digits_not_on_the_fraction(extractor_instance: Extractor) -> None:
+    # 10**17 is the largest magnitude kept (one more digit than any real statistic needs).
+    assert _metric_values(extractor_instance, "投资10亿亿元。") == [("10亿亿元", Decimal(10**17), None)]
+    assert _metric_values(extractor_instance, "投资100亿亿元。") == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Item 9: reversed ranges.
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        pytest.param("增长7%—6.5%。", "6.5", "7", id="percent"),
+        pytest.param("新增5至3个。", "3", "5", id="count"),
+        pytest.param("投资1.5万—1.2万元。", "12000", "15000", id="magnitude"),
+    ],
+)
+def test_reversed_range_is_ordered(extractor_instance: Extractor, text: str, low: str, high: str) -> None:
+    [(_, value, value_max)] = _metric_values(extractor_instance, text)
+    assert (value, value_max) == (Decimal(low), Decimal(high))
