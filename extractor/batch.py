@@ -41,6 +41,7 @@ from typing import Any
 from .models import ErrorRecord
 from .options import DEFAULT_DOC_TIMEOUT, Engine
 from .readers import DEFAULT_MAX_BYTES, InputDocument, InputFailure, iter_inputs
+from .writers import json_line
 
 __all__ = [
     "DEFAULT_DOC_TIMEOUT",
@@ -96,7 +97,7 @@ class DocumentOutput:
     def from_records(
         cls, source: str, records: list[dict[str, Any]], failed: bool, chars: int
     ) -> DocumentOutput:
-        lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        lines = "".join(json_line(r) + "\n" for r in records)
         return cls(source, lines.encode("utf-8"), failed, chars)
 
     @property

@@ -184,7 +184,11 @@ def extract(
         out_stream: TextIO | None = None
         if output is not None and fmt is not OutputFormat.parquet:
             file_encoding = "utf-8-sig" if excel else "utf-8"
-            out_file = output.open("a" if resume else "w", encoding=file_encoding, newline="")
+            # backslashreplace: a character no UTF-8 can hold (a lone surrogate in a CSV cell) is
+            # escaped rather than ending the run; JSON lines escape it themselves (json_line).
+            out_file = output.open(
+                "a" if resume else "w", encoding=file_encoding, errors="backslashreplace", newline=""
+            )
             stack.callback(out_file.close)
             out_stream = out_file
         elif output is None:

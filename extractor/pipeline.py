@@ -9,7 +9,6 @@ that contain it, and every offset is mapped back to the original text, so for ev
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -43,6 +42,7 @@ from .normalize import normalize
 from .numbers import plain
 from .quantities import Candidate, QuantityFinder, Rejection
 from .structure import Structure, find_structure
+from .writers import json_line
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -84,7 +84,7 @@ class Extraction:
 
     def to_jsonl(self) -> str:
         """The records as JSON Lines."""
-        return "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in self.to_dicts())
+        return "".join(json_line(d) + "\n" for d in self.to_dicts())
 
     def to_dataframe(self) -> pd.DataFrame:
         """The metric records as a pandas DataFrame."""

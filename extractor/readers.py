@@ -796,7 +796,39 @@ def _unsafe_name(name: str) -> str | None:
     return None
 
 
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
+
+
+def readable_name(name: str) -> str:
+    r"""A file or member name that any UTF-8 writer can write.
+
+    Python decodes name bytes that are not UTF-8 (a folder entry, a GNU tar member written by a
+    Chinese Windows tool) to lone surrogates, which no UTF-8 output can hold.  Such a name is
+    re-read as GB18030, and failing that its undecodable bytes are escaped as ``\xNN``.
+
+    >>> readable_name("报告.txt")
+    '报告.txt'
+    >>> readable_name(b"\xb1\xa8\xb8\xe6.txt".decode("utf-8", "surrogateescape"))
+    '报告.txt'
+    >>> print(readable_name(b"\xff.txt".decode("utf-8", "surrogateescape")))
+    \xff.txt
+    >>> print(readable_name("\ud800.txt"))
+    \ud800.txt
+    """
+    if _SURROGATE.search(name) is None:
+        return name
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte: only escaping can keep it
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace")
+
+
 def _display_name(name: str) -> str:
+    name = readable_name(name)
     while name.startswith("./"):
         name = name[2:]
     return name
@@ -829,11 +861,11 @@ class _Limits:
     max_ratio: float
 
 
-def _iter_zip(path: str, limits: _Limits) -> Iterator[InputResult]:
+def _iter_zip(path: str, display: str, limits: _Limits) -> Iterator[InputResult]:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        yield InputFailure(path, CorruptArchiveError.__name__, f"cannot open zip archive: {exc}")
+        yield InputFailure(display, CorruptArchiveError.__name__, f"cannot open zip archive: {exc}")
         return
     with zf:
         total = 0
@@ -842,7 +874,7 @@ def _iter_zip(path: str, limits: _Limits) -> Iterator[InputResult]:
             name = _zip_member_name(info)
             if info.is_dir() or _is_metadata(name) or not _matches(limits.glob, _display_name(name)):
                 continue
-            source = f"{path}!{_display_name(name)}"
+            source = f"{display}!{_display_name(name)}"
             problem = _unsafe_name(name)
             if problem is not None:
                 yield _failure(source, UnsafeArchiveError(f"unsafe member name ({problem}): not read"))
@@ -910,11 +942,11 @@ class _CountingReader(io.RawIOBase):
         return n
 
 
-def _iter_tar(path: str, limits: _Limits) -> Iterator[InputResult]:
+def _iter_tar(path: str, display: str, limits: _Limits) -> Iterator[InputResult]:
     try:
         raw = open(path, "rb")  # noqa: SIM115 - closed in the finally below
     except OSError as exc:
-        yield _failure(path, exc)
+        yield _failure(display, exc)
         return
     counter = _CountingReader(raw)
     corrupt = (tarfile.TarError, EOFError, OSError, zlib.error, lzma.LZMAError, ValueError)
@@ -923,7 +955,7 @@ def _iter_tar(path: str, limits: _Limits) -> Iterator[InputResult]:
             # "r|*": a forward-only stream, one member at a time, nothing extracted to disk
             tar = tarfile.open(fileobj=counter, mode="r|*")  # noqa: SIM115 - closed with raw below
         except corrupt as exc:
-            yield InputFailure(path, CorruptArchiveError.__name__, f"cannot open tar archive: {exc}")
+            yield InputFailure(display, CorruptArchiveError.__name__, f"cannot open tar archive: {exc}")
             return
         total = 0
         over_budget = False
@@ -933,7 +965,7 @@ def _iter_tar(path: str, limits: _Limits) -> Iterator[InputResult]:
                 member = tar.next()
             except corrupt as exc:
                 yield InputFailure(
-                    path,
+                    display,
                     CorruptArchiveError.__name__,
                     f"tar archive is corrupt or truncated after {last}: {type(exc).__name__}: {exc}",
                 )
@@ -942,17 +974,17 @@ def _iter_tar(path: str, limits: _Limits) -> Iterator[InputResult]:
                 return
             if over_budget and member.offset_data > 2 * limits.max_archive_bytes + _LISTING_SLACK:
                 yield InputFailure(
-                    path,
+                    display,
                     UnsafeArchiveError.__name__,
                     f"archive is over {limits.max_archive_bytes} bytes; members after {last} were not listed",
                 )
                 return
             name = member.name
-            display = _display_name(name)
-            last = repr(display)
-            if member.isdir() or _is_metadata(name) or not _matches(limits.glob, display):
+            member_name = _display_name(name)
+            last = repr(member_name)
+            if member.isdir() or _is_metadata(name) or not _matches(limits.glob, member_name):
                 continue
-            source = f"{path}!{display}"
+            source = f"{display}!{member_name}"
             problem = _unsafe_name(name)
             if problem is not None:
                 yield _failure(source, UnsafeArchiveError(f"unsafe member name ({problem}): not read"))
@@ -1003,7 +1035,7 @@ def _iter_tar(path: str, limits: _Limits) -> Iterator[InputResult]:
             yield result
             if isinstance(result, InputFailure) and result.error == CorruptArchiveError.__name__:
                 yield InputFailure(
-                    path,
+                    display,
                     CorruptArchiveError.__name__,
                     f"tar archive is corrupt or truncated at {last}: stopped",
                 )
@@ -1016,10 +1048,10 @@ def _iter_file(path: str, display: str, limits: _Limits) -> Iterator[InputResult
     """One regular file given directly or found in a folder (archives are expanded)."""
     kind = _archive_kind(path)
     if kind == "zip":
-        yield from _iter_zip(path, limits)
+        yield from _iter_zip(path, display, limits)
         return
     if kind == "tar":
-        yield from _iter_tar(path, limits)
+        yield from _iter_tar(path, display, limits)
         return
 
     def load() -> bytes:
@@ -1037,7 +1069,7 @@ def _iter_folder(folder: str, limits: _Limits) -> Iterator[InputResult]:
     errors: list[InputFailure] = []
 
     def on_error(exc: OSError) -> None:
-        errors.append(_failure(str(exc.filename or folder), exc))
+        errors.append(_failure(readable_name(str(exc.filename or folder)), exc))
 
     for dirpath, dirnames, filenames in os.walk(folder, onerror=on_error):
         dirnames.sort()
@@ -1062,18 +1094,19 @@ def _iter_folder(folder: str, limits: _Limits) -> Iterator[InputResult]:
             entries.append((tuple(rel_posix.split("/")), full))
     yield from errors
     for _, full in sorted(entries):
+        display = readable_name(full)
         try:
             mode = os.stat(full).st_mode
         except OSError as exc:
-            yield _failure(full, exc)
+            yield _failure(display, exc)
             continue
         if os.path.islink(full) and stat.S_ISDIR(mode):
-            yield _failure(full, UnsupportedFormatError("symbolic link to a folder: not followed"))
+            yield _failure(display, UnsupportedFormatError("symbolic link to a folder: not followed"))
             continue
         if not stat.S_ISREG(mode):
-            yield _failure(full, UnsupportedFormatError("not a regular file"))
+            yield _failure(display, UnsupportedFormatError("not a regular file"))
             continue
-        yield from _iter_file(full, full, limits)
+        yield from _iter_file(full, display, limits)
 
 
 def iter_inputs(
@@ -1120,14 +1153,15 @@ def iter_inputs(
                 "<stdin>", lambda: _read_limited(sys.stdin.buffer, max_bytes), encoding, max_bytes
             )
             continue
+        display = readable_name(path)
         try:
             mode = os.stat(path).st_mode
         except OSError as exc:
-            yield _failure(path, exc)
+            yield _failure(display, exc)
             continue
         if stat.S_ISDIR(mode):
             yield from _iter_folder(path, limits)
         elif stat.S_ISREG(mode):
-            yield from _iter_file(path, path, limits)
+            yield from _iter_file(path, display, limits)
         else:
-            yield _failure(path, UnsupportedFormatError("not a regular file or folder"))
+            yield _failure(display, UnsupportedFormatError("not a regular file or folder"))

@@ -5,11 +5,20 @@ cost a document, a run, or silent text.  Every input here is invented or generat
 from __future__ import annotations
 
 import decimal
+import io
+import json
+import os
+import subprocess
+import sys
+import tarfile
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
+from extractor.batch import DocumentOutput
 from extractor.pipeline import Extractor
+from extractor.writers import JsonLinesWriter
 
 
 def _metric_values(ex: Extractor, text: str) -> list[tuple[str, Decimal, Decimal | None]]:
@@ -82,3 +91,69 @@ def test_limit_is_on_the_integer_digits_not_on_the_fraction(extractor_instance: 
 def test_reversed_range_is_ordered(extractor_instance: Extractor, text: str, low: str, high: str) -> None:
     [(_, value, value_max)] = _metric_values(extractor_instance, text)
     assert (value, value_max) == (Decimal(low), Decimal(high))
+
+
+# ---------------------------------------------------------------------------------------------
+# Item 2: a file name that is not UTF-8 (GBK bytes in a tar member or a folder entry).
+# ---------------------------------------------------------------------------------------------
+GBK_NAME = "报告".encode("gbk")  # b"\xb1\xa8\xb8\xe6": not UTF-8
+REPORT = "全县新增城镇就业1200人，增长5%。\n"
+
+
+def _extract(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "extractor", "extract", *args, "--jobs", "1", "--quiet"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _sources(out: Path) -> list[tuple[str, str]]:
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    return [(r["type"], r["source"]) for r in lines if r["type"] in ("document", "error")]
+
+
+def test_gbk_tar_member_name_is_decoded_and_the_run_goes_on(tmp_path: Path) -> None:
+    archive = tmp_path / "a.tar"
+    # A GNU tar written by a Chinese Windows tool: the name bytes are GBK.
+    with tarfile.open(
+        archive, "w", format=tarfile.GNU_FORMAT, encoding="utf-8", errors="surrogateescape"
+    ) as tar:
+        for name in (b"first.txt", GBK_NAME + b".txt", b"\xff\xfe.txt", b"last.txt"):
+            data = REPORT.encode("utf-8")
+            info = tarfile.TarInfo(name.decode("utf-8", "surrogateescape"))
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    out = tmp_path / "out.jsonl"
+    proc = _extract("a.tar", "-o", str(out), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert _sources(out) == [
+        ("document", "a.tar!first.txt"),
+        ("document", "a.tar!报告.txt"),
+        ("document", "a.tar!\\xff\\xfe.txt"),  # neither UTF-8 nor GB18030: escaped, still read
+        ("document", "a.tar!last.txt"),
+    ]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any name bytes")
+def test_gbk_folder_entry_is_decoded_and_the_run_goes_on(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in (b"a.txt", GBK_NAME + b".txt", b"z.txt"):
+        with open(os.path.join(os.fsencode(folder), name), "wb") as fh:
+            fh.write(REPORT.encode("utf-8"))
+    out = tmp_path / "out.jsonl"
+    proc = _extract("in", "-o", str(out), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert [s for _, s in _sources(out)] == ["in/a.txt", "in/z.txt", "in/报告.txt"]
+
+
+def test_a_record_holding_a_lone_surrogate_never_breaks_the_writer() -> None:
+    record = {"type": "error", "source": "x\udcb1.txt", "error": "E", "message": "m"}
+    out = DocumentOutput.from_records("x", [record], True, 0)
+    assert json.loads(out.data.decode("utf-8")) == record  # escaped as \udcb1 in JSON: lossless
+    buf = io.StringIO()
+    JsonLinesWriter(buf).write(record)
+    assert json.loads(buf.getvalue()) == record
