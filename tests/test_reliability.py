@@ -13,11 +13,13 @@ import sys
 import tarfile
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from extractor.batch import DocumentOutput
 from extractor.pipeline import Extractor
+from extractor.readers import InputDocument, InputFailure, iter_inputs
 from extractor.writers import JsonLinesWriter
 
 
@@ -157,3 +159,65 @@ def test_a_record_holding_a_lone_surrogate_never_breaks_the_writer() -> None:
     buf = io.StringIO()
     JsonLinesWriter(buf).write(record)
     assert json.loads(buf.getvalue()) == record
+
+
+# ---------------------------------------------------------------------------------------------
+# Item 4: oversized members of a compressed tar cost the time to inflate them.
+# ---------------------------------------------------------------------------------------------
+MiB = 2**20
+
+
+def _zeros_tgz(path: Path, members: list[tuple[str, int | bytes]]) -> Path:
+    with tarfile.open(path, "w:gz", compresslevel=1) as tar:
+        for name, content in members:
+            info = tarfile.TarInfo(name)
+            info.size = content if isinstance(content, int) else len(content)
+            stream = _Zeros(content) if isinstance(content, int) else io.BytesIO(content)
+            tar.addfile(info, stream)
+    return path
+
+
+class _Zeros(io.RawIOBase):
+    """``size`` zero bytes, made as they are read."""
+
+    def __init__(self, size: int) -> None:
+        self._left = size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = min(len(buffer), self._left)
+        buffer[:n] = bytes(n)
+        self._left -= n
+        return n
+
+
+def _summary(results: list[InputDocument | InputFailure]) -> list[tuple[str, str]]:
+    return [(r.source, f"fail:{r.error}" if isinstance(r, InputFailure) else "doc") for r in results]
+
+
+def test_tar_stops_before_inflating_a_huge_refused_member(tmp_path: Path) -> None:
+    ok = "新增就业1200人。".encode()
+    archive = _zeros_tgz(
+        tmp_path / "bomb.tgz",
+        [("ok1.txt", ok), ("big1.txt", 64 * MiB), ("big2.txt", 64 * MiB), ("ok2.txt", ok)],
+    )
+    results = list(iter_inputs([str(archive)], max_bytes=MiB))
+    assert _summary(results) == [
+        (f"{archive}!ok1.txt", "doc"),
+        (f"{archive}!big1.txt", "fail:TooLargeError"),
+        (str(archive), "fail:UnsafeArchiveError"),
+    ]
+    assert "not listed" in results[-1].message  # type: ignore[union-attr]
+
+
+def test_refused_members_count_toward_the_archive_budget(tmp_path: Path) -> None:
+    ok = "新增就业1200人。".encode()
+    archive = _zeros_tgz(tmp_path / "b.tgz", [("a.txt", 3 * MiB), ("b.txt", 3 * MiB), ("c.txt", ok)])
+    results = list(iter_inputs([str(archive)], max_bytes=2 * MiB, max_archive_bytes=5 * MiB))
+    assert _summary(results) == [
+        (f"{archive}!a.txt", "fail:TooLargeError"),
+        (f"{archive}!b.txt", "fail:TooLargeError"),
+        (f"{archive}!c.txt", "fail:UnsafeArchiveError"),
+    ]
