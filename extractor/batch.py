@@ -20,6 +20,7 @@ Lines file.
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import json
 import multiprocessing
 import multiprocessing.context
@@ -517,6 +518,9 @@ class ResumePoint:
     size: int
     records: int
     failed: int
+    #: Per complete input: the sha256 of its text (from its ``document`` record), or None for an
+    #: ``error`` record.
+    digests: list[str | None] = field(default_factory=list)
 
     @property
     def documents(self) -> int:
@@ -538,6 +542,7 @@ def read_resume_point(path: str | os.PathLike[str]) -> ResumePoint:
     if not file.exists():
         return ResumePoint([], 0, 0, 0, 0)
     sources: list[str] = []
+    digests: list[str | None] = []
     offset = position = records = failed = pending = 0
     with file.open("rb") as fh:
         for number, line in enumerate(fh):
@@ -554,18 +559,22 @@ def read_resume_point(path: str | os.PathLike[str]) -> ResumePoint:
             pending += 1
             if record.get("type") in _COMMIT_TYPES:
                 sources.append(str(record.get("source")))
+                sha = record.get("sha256")
+                digests.append(sha if isinstance(sha, str) else None)
                 records += pending
                 failed += record.get("type") == "error"
                 pending = 0
                 offset = position
-    return ResumePoint(sources, offset, file.stat().st_size, records, failed)
+    return ResumePoint(sources, offset, file.stat().st_size, records, failed, digests)
 
 
 def skip_completed(items: Iterable[InputItem], point: ResumePoint) -> Iterator[InputItem]:
     """Skip the inputs ``point`` holds, checking they are the same inputs in the same order.
 
     The check happens now, before anything is written: it raises :class:`ResumeError` when the
-    output was written from other inputs.  The returned iterator yields the remaining inputs.
+    output was written from other inputs, or when a document it holds has changed since (its
+    text's sha256 differs from the one in its ``document`` record, or it can no longer be read).
+    The returned iterator yields the remaining inputs.
     """
     stream = iter(items)
     for number, expected in enumerate(point.sources, 1):
@@ -580,7 +589,20 @@ def skip_completed(items: Iterable[InputItem], point: ResumePoint) -> Iterator[I
                 f"input #{number} is {item.source!r} but the output has {expected!r} there: "
                 "it was written from other inputs or options"
             )
+        digest = point.digests[number - 1] if number <= len(point.digests) else None
+        if digest is not None and _digest(item) != digest:
+            raise ResumeError(
+                f"input #{number} {item.source!r} has changed since the output was written "
+                "(its text's sha256 differs from its document record): rerun without --resume"
+            )
     return stream
+
+
+def _digest(item: InputItem) -> str | None:
+    """The sha256 a ``document`` record of ``item`` carries (as the pipeline computes it)."""
+    if isinstance(item, InputFailure):
+        return None
+    return hashlib.sha256(item.text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 # --------------------------------------------------------------------------------------------

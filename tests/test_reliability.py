@@ -221,3 +221,35 @@ def test_refused_members_count_toward_the_archive_budget(tmp_path: Path) -> None
         (f"{archive}!b.txt", "fail:TooLargeError"),
         (f"{archive}!c.txt", "fail:UnsafeArchiveError"),
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Item 6: --resume compares content, not only names.
+# ---------------------------------------------------------------------------------------------
+def test_resume_refuses_when_a_complete_document_changed(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, n in (("a.txt", 100), ("b.txt", 200)):
+        (folder / name).write_text(f"新增就业{n}人。\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert _extract("in", "-o", str(out), cwd=tmp_path).returncode == 0
+    written = out.read_bytes()
+    (folder / "a.txt").write_text("新增就业999人。\n", encoding="utf-8")  # changed after the run
+    proc = _extract("in", "-o", str(out), "--resume", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "in/a.txt" in proc.stderr and "changed" in proc.stderr
+    assert out.read_bytes() == written  # untouched
+
+
+def test_resume_accepts_unchanged_documents(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("新增就业100人。\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert _extract("in", "-o", str(out), cwd=tmp_path).returncode == 0
+    written = out.read_bytes()
+    (folder / "b.txt").write_text("新增就业200人。\n", encoding="utf-8")
+    proc = _extract("in", "-o", str(out), "--resume", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_bytes().startswith(written)
+    assert [s for _, s in _sources(out)] == ["in/a.txt", "in/b.txt"]
