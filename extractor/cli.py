@@ -124,6 +124,7 @@ def extract(
     from contextlib import ExitStack
 
     from .batch import BatchStats, LocalEngine, ResumeError, default_jobs, read_resume_point, skip_completed
+    from .outputlock import OutputLockedError, lock_output
     from .progress import Progress
     from .readers import iter_inputs
     from .writers import JsonLinesWriter, make_writer
@@ -153,68 +154,76 @@ def extract(
     else:
         runner = LocalEngine(workers, with_text=with_text, timeout=timeout)
 
-    stats = BatchStats()
-    items = iter_inputs(paths, glob=glob, encoding=encoding, max_bytes=max_bytes)
-    if resume and output is not None:
-        point = read_resume_point(output)
-        try:
-            items = skip_completed(items, point)
-        except ResumeError as exc:
-            raise typer.BadParameter(f"cannot resume {output}: {exc}", param_hint="--resume") from exc
-        stats.documents, stats.records, stats.failed = point.documents, point.records, point.failed
-        if point.dropped_bytes:
-            with output.open("r+b") as fh:
-                fh.truncate(point.offset)
-        if not quiet:
-            typer.echo(
-                f"resume: {point.documents} inputs already complete in {output}; "
-                f"{point.dropped_bytes} bytes of a partial tail dropped",
-                err=True,
-            )
+    with ExitStack() as guard:
+        if output is not None:
+            try:  # before anything reads, truncates or appends to it
+                guard.enter_context(lock_output(output))
+            except OutputLockedError as exc:
+                raise typer.BadParameter(str(exc), param_hint="--output") from exc
+            except OSError as exc:
+                raise typer.BadParameter(f"cannot write {output}: {exc}", param_hint="--output") from exc
+        stats = BatchStats()
+        items = iter_inputs(paths, glob=glob, encoding=encoding, max_bytes=max_bytes)
+        if resume and output is not None:
+            point = read_resume_point(output)
+            try:
+                items = skip_completed(items, point)
+            except ResumeError as exc:
+                raise typer.BadParameter(f"cannot resume {output}: {exc}", param_hint="--resume") from exc
+            stats.documents, stats.records, stats.failed = point.documents, point.records, point.failed
+            if point.dropped_bytes:
+                with output.open("r+b") as fh:
+                    fh.truncate(point.offset)
+            if not quiet:
+                typer.echo(
+                    f"resume: {point.documents} inputs already complete in {output}; "
+                    f"{point.dropped_bytes} bytes of a partial tail dropped",
+                    err=True,
+                )
 
-    with ExitStack() as stack:
-        try:
-            stack.enter_context(runner)  # starts or connects to the Dask cluster
-        except OSError as exc:
-            if scheduler is None:
-                raise
-            raise typer.BadParameter(
-                f"cannot reach the Dask scheduler at {scheduler}: {exc}", param_hint="--scheduler"
-            ) from exc
-        out_stream: TextIO | None = None
-        if output is not None and fmt is not OutputFormat.parquet:
-            file_encoding = "utf-8-sig" if excel else "utf-8"
-            # backslashreplace: a character no UTF-8 can hold (a lone surrogate in a CSV cell) is
-            # escaped rather than ending the run; JSON lines escape it themselves (json_line).
-            out_file = output.open(
-                "a" if resume else "w", encoding=file_encoding, errors="backslashreplace", newline=""
-            )
-            stack.callback(out_file.close)
-            out_stream = out_file
-        elif output is None:
-            if excel:
-                sys.stdout.write("\ufeff")
-            out_stream = sys.stdout
-        writer = make_writer(fmt.value, out_stream, str(output) if output is not None else None)
-        stack.callback(writer.close)
-        show = progress if progress is not None else sys.stderr.isatty() and not quiet
-        bar = stack.enter_context(Progress(show))
-        for doc in runner.run(items):
-            if isinstance(writer, JsonLinesWriter):
-                writer.write_encoded(doc.data)  # already serialised by the worker
-            else:
-                for record in doc.records:
-                    writer.write(record)
-            if doc.failed:
-                for record in doc.records:
-                    if record.get("type") == "error":
-                        bar.echo(f"error: {record['source']}: {record['error']}: {record['message']}")
-            stats.add(doc)
-            bar.update(doc)
-    if not quiet:
-        typer.echo(stats.summary(), err=True)
-    if strict and stats.failed:
-        raise typer.Exit(1)
+        with ExitStack() as stack:
+            try:
+                stack.enter_context(runner)  # starts or connects to the Dask cluster
+            except OSError as exc:
+                if scheduler is None:
+                    raise
+                raise typer.BadParameter(
+                    f"cannot reach the Dask scheduler at {scheduler}: {exc}", param_hint="--scheduler"
+                ) from exc
+            out_stream: TextIO | None = None
+            if output is not None and fmt is not OutputFormat.parquet:
+                file_encoding = "utf-8-sig" if excel else "utf-8"
+                # backslashreplace: a character no UTF-8 can hold (a lone surrogate in a CSV cell) is
+                # escaped rather than ending the run; JSON lines escape it themselves (json_line).
+                out_file = output.open(
+                    "a" if resume else "w", encoding=file_encoding, errors="backslashreplace", newline=""
+                )
+                stack.callback(out_file.close)
+                out_stream = out_file
+            elif output is None:
+                if excel:
+                    sys.stdout.write("\ufeff")
+                out_stream = sys.stdout
+            writer = make_writer(fmt.value, out_stream, str(output) if output is not None else None)
+            stack.callback(writer.close)
+            show = progress if progress is not None else sys.stderr.isatty() and not quiet
+            bar = stack.enter_context(Progress(show))
+            for doc in runner.run(items):
+                if isinstance(writer, JsonLinesWriter):
+                    writer.write_encoded(doc.data)  # already serialised by the worker
+                else:
+                    for record in doc.records:
+                        writer.write(record)
+                if doc.failed:
+                    for record in doc.records:
+                        if record.get("type") == "error":
+                            bar.echo(f"error: {record['source']}: {record['error']}: {record['message']}")
+                stats.add(doc)
+                bar.update(doc)
+        if not quiet:
+            typer.echo(stats.summary(), err=True)
+        if strict and stats.failed:
+            raise typer.Exit(1)
 
 
 class SchemaType(str, Enum):

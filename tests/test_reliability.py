@@ -253,3 +253,24 @@ def test_resume_accepts_unchanged_documents(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert out.read_bytes().startswith(written)
     assert [s for _, s in _sources(out)] == ["in/a.txt", "in/b.txt"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Item 8: two runs writing the same -o.
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.skipif(sys.platform == "win32", reason="the lock is POSIX flock")
+def test_second_writer_of_the_same_output_exits_2_and_leaves_it_alone(tmp_path: Path) -> None:
+    import fcntl
+
+    (tmp_path / "a.txt").write_text("新增就业100人。\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    out.write_text("held by a running extractor\n", encoding="utf-8")
+    with open(out, "rb+") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a first run holds it
+        proc = _extract("a.txt", "-o", str(out), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "another" in proc.stderr and "out.jsonl" in proc.stderr
+    assert out.read_text(encoding="utf-8") == "held by a running extractor\n"  # not truncated
+    # Once the first run is done, the output is free again.
+    assert _extract("a.txt", "-o", str(out), cwd=tmp_path).returncode == 0
+    assert _sources(out) == [("document", "a.txt")]
