@@ -33,6 +33,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
@@ -56,6 +57,7 @@ __all__ = [
     "default_jobs",
     "process_input",
     "read_resume_point",
+    "reading_deadline",
     "run_batch",
     "skip_completed",
     "warm_up",
@@ -295,15 +297,36 @@ def process_input(
     if timeout is None or timeout <= 0:
         return _extract(item, with_text)
     warm_up()  # loading jieba is not the document's time, and must not be cut off half-way
+    # One budget for the whole document: what reading it took is not left for extraction.
+    remaining = timeout - item.read_seconds
     try:
-        with _Deadline(timeout):
+        if remaining <= 0:
+            raise DocumentTimeout
+        with _Deadline(remaining):
             return _extract(item, with_text)
     except DocumentTimeout:
         return _error(
             item.source,
             "TimeoutError",
-            f"extraction took longer than {timeout:g} s and was stopped (see --doc-timeout)",
+            f"reading ({item.read_seconds:.1f} s) and extraction took longer than {timeout:g} s "
+            "and were stopped (see --doc-timeout)",
         )
+
+
+@contextmanager
+def reading_deadline(seconds: float) -> Iterator[None]:
+    """Stop the reading of one document after ``seconds`` with ``TimeoutError`` (a reader guard).
+
+    >>> with reading_deadline(60):
+    ...     pass
+    """
+    try:
+        with _Deadline(seconds):
+            yield
+    except DocumentTimeout:
+        raise TimeoutError(
+            f"reading took longer than {seconds:g} s and was stopped (see --doc-timeout)"
+        ) from None
 
 
 _warm = False
@@ -621,6 +644,7 @@ def run_batch(
     timeout: float | None = DEFAULT_DOC_TIMEOUT,
 ) -> Iterator[DocumentOutput]:
     """Process every input under ``paths``, in input order (``jobs`` worker processes when > 1)."""
-    items = iter_inputs(paths, glob=glob, encoding=encoding, max_bytes=max_bytes)
+    guard = (lambda: reading_deadline(timeout)) if timeout else None
+    items = iter_inputs(paths, glob=glob, encoding=encoding, max_bytes=max_bytes, guard=guard)
     with LocalEngine(jobs, with_text=with_text, timeout=timeout) as engine:
         yield from engine.run(items)

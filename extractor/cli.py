@@ -123,7 +123,15 @@ def extract(
     """
     from contextlib import ExitStack
 
-    from .batch import BatchStats, LocalEngine, ResumeError, default_jobs, read_resume_point, skip_completed
+    from .batch import (
+        BatchStats,
+        LocalEngine,
+        ResumeError,
+        default_jobs,
+        read_resume_point,
+        reading_deadline,
+        skip_completed,
+    )
     from .outputlock import OutputLockedError, lock_output
     from .progress import Progress
     from .readers import iter_inputs
@@ -163,7 +171,9 @@ def extract(
             except OSError as exc:
                 raise typer.BadParameter(f"cannot write {output}: {exc}", param_hint="--output") from exc
         stats = BatchStats()
-        items = iter_inputs(paths, glob=glob, encoding=encoding, max_bytes=max_bytes)
+        # --doc-timeout covers reading (decompressing, parsing HTML) as well as extraction.
+        read_guard = (lambda: reading_deadline(timeout)) if timeout else None
+        items = iter_inputs(paths, glob=glob, encoding=encoding, max_bytes=max_bytes, guard=read_guard)
         if resume and output is not None:
             point = read_resume_point(output)
             try:

@@ -19,7 +19,9 @@ A missing library raises :class:`MissingExtraError` naming what to install.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import copy
+import dataclasses
 import fnmatch
 import importlib
 import io
@@ -28,10 +30,12 @@ import os
 import stat
 import sys
 import tarfile
+import time
 import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import IO, Any
@@ -77,6 +81,9 @@ _CHUNK = 1 << 16
 #: times ``max_bytes``; then one failure stands for the rest of the archive, which is not
 #: decompressed (a 8 MB .tar.gz of 8 x 1 GiB of zeros would otherwise cost minutes).
 _SKIP_FACTOR = 4
+
+#: Made fresh for each document read (see ``iter_inputs``'s ``guard``).
+ReadGuard = Callable[[], AbstractContextManager[object]]
 
 #: extension -> format name
 _EXTENSIONS: dict[str, str] = {
@@ -148,6 +155,9 @@ class InputDocument:
     encoding: str | None
     format: str
     size: int
+    #: Seconds spent reading it (decompressing, parsing HTML/DOCX/PDF): part of its time budget.
+    #: Not part of equality: the same input read twice is the same document.
+    read_seconds: float = dataclasses.field(default=0.0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -740,11 +750,22 @@ def _failure(source: str, exc: BaseException) -> InputFailure:
 
 
 def _document_or_failure(
-    source: str, load: Callable[[], bytes], encoding: str | None, max_bytes: int
+    source: str,
+    load: Callable[[], bytes],
+    encoding: str | None,
+    max_bytes: int,
+    guard: ReadGuard | None = None,
 ) -> InputResult:
-    """Read one input; every exception becomes an :class:`InputFailure` (never raised)."""
+    """Read one input; every exception becomes an :class:`InputFailure` (never raised).
+
+    ``guard`` (``iter_inputs``'s) is entered around the reading: a time limit raises
+    ``TimeoutError`` there, which becomes the input's failure.
+    """
+    started = time.monotonic()
     try:
-        return read_document(source, load(), encoding=encoding, max_bytes=max_bytes)
+        with guard() if guard is not None else contextlib.nullcontext():
+            doc = read_document(source, load(), encoding=encoding, max_bytes=max_bytes)
+        return dataclasses.replace(doc, read_seconds=time.monotonic() - started)
     except (ReaderError, OSError, MemoryError, RecursionError) as exc:
         return _failure(source, exc)
     except Exception as exc:  # a parser bug on one input must not stop the whole run
@@ -860,6 +881,7 @@ class _Limits:
     max_bytes: int
     max_archive_bytes: int
     max_ratio: float
+    guard: ReadGuard | None = None
 
 
 def _iter_zip(path: str, display: str, limits: _Limits) -> Iterator[InputResult]:
@@ -921,7 +943,7 @@ def _iter_zip(path: str, display: str, limits: _Limits) -> Iterator[InputResult]
                 except NotImplementedError as exc:
                     raise UnsupportedFormatError(f"zip member: {exc}") from exc
 
-            yield _document_or_failure(source, load, limits.encoding, limits.max_bytes)
+            yield _document_or_failure(source, load, limits.encoding, limits.max_bytes, limits.guard)
 
 
 class _CountingReader(io.RawIOBase):
@@ -1038,7 +1060,7 @@ def _iter_tar(path: str, display: str, limits: _Limits) -> Iterator[InputResult]
                     )
                 return data
 
-            result = _document_or_failure(source, load, limits.encoding, limits.max_bytes)
+            result = _document_or_failure(source, load, limits.encoding, limits.max_bytes, limits.guard)
             yield result
             if isinstance(result, InputFailure) and result.error == CorruptArchiveError.__name__:
                 yield InputFailure(
@@ -1068,7 +1090,7 @@ def _iter_file(path: str, display: str, limits: _Limits) -> Iterator[InputResult
         with open(path, "rb") as fh:
             return _read_limited(fh, limits.max_bytes)
 
-    yield _document_or_failure(display, load, limits.encoding, limits.max_bytes)
+    yield _document_or_failure(display, load, limits.encoding, limits.max_bytes, limits.guard)
 
 
 def _iter_folder(folder: str, limits: _Limits) -> Iterator[InputResult]:
@@ -1124,6 +1146,7 @@ def iter_inputs(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_archive_bytes: int = DEFAULT_MAX_ARCHIVE_BYTES,
     max_ratio: float = DEFAULT_MAX_RATIO,
+    guard: ReadGuard | None = None,
 ) -> Iterator[InputDocument | InputFailure]:
     """Yield one :class:`InputDocument` or :class:`InputFailure` per input, in a deterministic order.
 
@@ -1152,15 +1175,19 @@ def iter_inputs(
     * a tar is a stream, so passing over a member that is not read means decompressing it: once
       such members add up to more than four times ``max_bytes``, one failure stands for the rest
       of the archive, which is not decompressed;
+    * ``guard``, when given, is entered around the reading of each document (decompressing and
+      parsing it); the CLI's ``--doc-timeout`` uses it to stop a read that takes too long (a
+      ``TimeoutError`` it raises becomes that input's failure).  Each document records its
+      ``read_seconds``;
     * a corrupt or truncated archive gives one failure for the archive (members already yielded
       stay yielded; a tar member cut short also gets its own failure, just before it); a corrupt
       zip member (bad CRC, bad data) gives a failure for that member only.
     """
-    limits = _Limits(glob, encoding, max_bytes, max_archive_bytes, max_ratio)
+    limits = _Limits(glob, encoding, max_bytes, max_archive_bytes, max_ratio, guard)
     for path in paths:
         if path == "-":
             yield _document_or_failure(
-                "<stdin>", lambda: _read_limited(sys.stdin.buffer, max_bytes), encoding, max_bytes
+                "<stdin>", lambda: _read_limited(sys.stdin.buffer, max_bytes), encoding, max_bytes, guard
             )
             continue
         display = readable_name(path)

@@ -11,13 +11,15 @@ import os
 import subprocess
 import sys
 import tarfile
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from extractor.batch import DocumentOutput
+from extractor import batch, readers
+from extractor.batch import DocumentOutput, run_batch
 from extractor.pipeline import Extractor
 from extractor.readers import InputDocument, InputFailure, iter_inputs
 from extractor.writers import JsonLinesWriter
@@ -274,3 +276,51 @@ def test_second_writer_of_the_same_output_exits_2_and_leaves_it_alone(tmp_path: 
     # Once the first run is done, the output is free again.
     assert _extract("a.txt", "-o", str(out), cwd=tmp_path).returncode == 0
     assert _sources(out) == [("document", "a.txt")]
+
+
+# ---------------------------------------------------------------------------------------------
+# Item 7: --doc-timeout covers reading (HTML parsing, decompression), not only extraction.
+# ---------------------------------------------------------------------------------------------
+def _slow_reader(monkeypatch: pytest.MonkeyPatch, seconds: dict[str, float]) -> None:
+    real = readers.read_document
+
+    def slow(source: str, data: bytes, **kwargs: Any) -> InputDocument:
+        time.sleep(seconds.get(Path(source).name, 0.0))
+        return real(source, data, **kwargs)
+
+    monkeypatch.setattr(readers, "read_document", slow)
+
+
+def test_doc_timeout_stops_a_slow_read_and_the_run_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("fast.txt", "slow.txt", "z.txt"):
+        (tmp_path / name).write_text("新增就业100人。\n", encoding="utf-8")
+    _slow_reader(monkeypatch, {"slow.txt": 30.0})
+    started = time.monotonic()
+    outputs = list(run_batch([str(tmp_path)], jobs=1, timeout=0.5))
+    assert time.monotonic() - started < 10
+    kinds = [(Path(o.source).name, o.records[-1]["type"], o.records[-1].get("error")) for o in outputs]
+    assert kinds == [
+        ("fast.txt", "document", None),
+        ("slow.txt", "error", "TimeoutError"),
+        ("z.txt", "document", None),
+    ]
+    assert "reading" in outputs[1].records[-1]["message"]
+
+
+def test_doc_timeout_is_one_budget_for_reading_and_extraction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.txt").write_text("新增就业100人。\n", encoding="utf-8")
+    _slow_reader(monkeypatch, {"a.txt": 0.6})
+    real = Extractor.extract
+
+    def slow_extract(self: Extractor, *args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.6)
+        return real(self, *args, **kwargs)
+
+    batch.warm_up()
+    monkeypatch.setattr(Extractor, "extract", slow_extract)
+    [out] = list(run_batch([str(tmp_path)], jobs=1, timeout=1.0))  # 0.6 s + 0.6 s > 1 s
+    assert out.records[-1]["error"] == "TimeoutError"
