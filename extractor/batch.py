@@ -268,7 +268,12 @@ def _extract(item: InputDocument, with_text: bool) -> DocumentOutput:
 
     try:
         result = get_extractor().extract(
-            item.text, item.source, encoding=item.encoding, format=item.format, with_text=with_text
+            item.text,
+            item.source,
+            encoding=item.encoding,
+            format=item.format,
+            with_text=with_text,
+            warnings=item.warnings,
         )
         return DocumentOutput.from_records(item.source, result.to_dicts(), False, len(item.text))
     except RecursionError as exc:  # a pathological input must not end the whole batch

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -117,8 +117,13 @@ class Extractor:
         encoding: str | None = None,
         format: str | None = None,
         with_text: bool = False,
+        warnings: Sequence[str] = (),
     ) -> Extraction:
-        """Extract every record from ``text``; offsets index ``text`` exactly as given."""
+        """Extract every record from ``text``; offsets index ``text`` exactly as given.
+
+        ``warnings`` (from reading the document: text left out on purpose) go first into the
+        ``document`` record's warnings.
+        """
         norm = normalize(text)
         cands, rejected = self.finder.find(norm.text)
         structure = find_structure(text)
@@ -142,9 +147,12 @@ class Extractor:
         records.sort(key=lambda r: (getattr(r, "start", 0), _TYPE_ORDER.get(getattr(r, "type", ""), 9)))
         counts = Counter(getattr(r, "type", "") for r in records)
         warnings = [
-            f"the document declares {c.declared} {c.what} but {c.found} were found"
-            for c in structure.checks
-            if not c.ok
+            *warnings,
+            *(
+                f"the document declares {c.declared} {c.what} but {c.found} were found"
+                for c in structure.checks
+                if not c.ok
+            ),
         ]
         if not text.strip():
             warnings.append("the document is empty")
@@ -249,5 +257,10 @@ def extract_file(path: str | Path, *, encoding: str | None = None, with_text: bo
     p = Path(path)
     doc = read_document(str(p), p.read_bytes(), encoding=encoding)
     return get_extractor().extract(
-        doc.text, doc.source, encoding=doc.encoding, format=doc.format, with_text=with_text
+        doc.text,
+        doc.source,
+        encoding=doc.encoding,
+        format=doc.format,
+        with_text=with_text,
+        warnings=doc.warnings,
     )

@@ -21,7 +21,7 @@ import pytest
 from extractor import batch, readers
 from extractor.batch import DocumentOutput, run_batch
 from extractor.pipeline import Extractor
-from extractor.readers import InputDocument, InputFailure, iter_inputs
+from extractor.readers import InputDocument, InputFailure, iter_inputs, read_document
 from extractor.writers import JsonLinesWriter
 
 
@@ -324,3 +324,49 @@ def test_doc_timeout_is_one_budget_for_reading_and_extraction(
     monkeypatch.setattr(Extractor, "extract", slow_extract)
     [out] = list(run_batch([str(tmp_path)], jobs=1, timeout=1.0))  # 0.6 s + 0.6 s > 1 s
     assert out.records[-1]["error"] == "TimeoutError"
+
+
+# ---------------------------------------------------------------------------------------------
+# Item 5: HTML text must not vanish silently.
+# ---------------------------------------------------------------------------------------------
+def _paragraphs(n: int, start: int = 0) -> str:
+    return "".join(f"<p>全县新增城镇就业{i}人，增长{i % 10}%。</p>" for i in range(start, start + n))
+
+
+@pytest.mark.parametrize("depth", [100, 254, 255, 300, 3000])
+def test_deeply_nested_html_keeps_all_its_text(depth: int) -> None:
+    page = (
+        "<html><body><p>开头文本5人。</p>"
+        + "<div>" * depth
+        + "<p>深层内容100人。</p>"
+        + "</div>" * depth
+        + "<p>结尾文本7人。</p></body></html>"
+    )
+    doc = read_document("deep.html", page.encode("utf-8"))
+    assert doc.text.split("\n") == ["开头文本5人。", "深层内容100人。", "结尾文本7人。"]
+    assert doc.warnings == ()
+
+
+def test_repeated_paragraphs_are_kept_each_time() -> None:
+    page = f"<html><body>{_paragraphs(50) * 2}</body></html>"
+    doc = read_document("twice.html", page.encode("utf-8"))
+    assert doc.text.count("全县新增城镇就业7人") == 2
+    assert len(doc.text.split("\n")) == 100
+
+
+def test_large_page_keeps_all_its_text_in_bounded_time() -> None:
+    page = f"<html><body><div class='content'>{_paragraphs(60_000)}</div></body></html>"  # 1.6 MB
+    started = time.monotonic()
+    doc = read_document("big.html", page.encode("utf-8"))
+    assert len(doc.text.split("\n")) == 60_000
+    assert doc.text.count("就业") == 60_000
+    assert time.monotonic() - started < 10
+
+
+def test_dropped_boilerplate_is_counted_in_the_document_warnings(tmp_path: Path) -> None:
+    menu = "<div class='nav'><a href='/'>首页</a><a href='/a'>机构概况</a><a href='/b'>政务公开</a></div>"
+    page = f"<html><body>{menu}<div class='content'>{_paragraphs(5)}</div></body></html>"
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    [out] = list(run_batch([str(tmp_path / "page.html")], jobs=1))
+    warnings = out.records[-1]["warnings"]
+    assert any("10 of" in w and "dropped" in w for w in warnings), warnings  # 首页机构概况政务公开
