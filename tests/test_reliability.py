@@ -370,3 +370,13 @@ def test_dropped_boilerplate_is_counted_in_the_document_warnings(tmp_path: Path)
     [out] = list(run_batch([str(tmp_path / "page.html")], jobs=1))
     warnings = out.records[-1]["warnings"]
     assert any("10 of" in w and "dropped" in w for w in warnings), warnings  # 首页机构概况政务公开
+
+
+def test_html_view_rounds_in_its_own_context(extractor_instance: Extractor) -> None:
+    from extractor.render import render_html
+
+    res = extractor_instance.extract("投资12345678.123456元。", "x.txt")
+    with decimal.localcontext() as ctx:
+        ctx.prec = 4
+        page = render_html(res)
+    assert "≈12,345,678.1235" in page
