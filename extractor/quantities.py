@@ -284,7 +284,8 @@ class QuantityFinder:
             if not chinese and integer_digits > self._max_integer_digits:
                 # A digit run too long to parse (glued chart labels): its magnitude is all that
                 # matters, so the trap.magnitude rule can reject it with a reason.
-                return Decimal(1).scaleb(integer_digits - 1), None, None, chinese
+                # (Built from its digits: exact, and no context's exponent limit applies.)
+                return Decimal((0, (1,), integer_digits - 1)), None, None, chinese
         pair = self._pairs.get(surface[:2]) if chinese else None
         rest = surface[2:]
         if pair is not None and all(c in _MAGNITUDE_VALUES for c in rest):

@@ -380,3 +380,14 @@ def test_html_view_rounds_in_its_own_context(extractor_instance: Extractor) -> N
         ctx.prec = 4
         page = render_html(res)
     assert "≈12,345,678.1235" in page
+
+
+def test_absurd_magnitude_under_a_tiny_caller_context_is_still_a_rejection(
+    extractor_instance: Extractor,
+) -> None:
+    text = "投资" + "9" * 200 + "元，规模1" + "亿" * 30 + "元，新增100人。"
+    with decimal.localcontext() as ctx:
+        ctx.prec, ctx.Emax = 3, 50
+        res = extractor_instance.extract(text, "x.txt")
+    assert [m.text for m in res.metrics] == ["100人"]
+    assert [r.rule for r in res.rejections] == ["trap.magnitude", "trap.magnitude"]
