@@ -20,6 +20,7 @@ Lines file.
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import json
 import multiprocessing
 import multiprocessing.context
@@ -32,6 +33,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
@@ -41,6 +43,7 @@ from typing import Any
 from .models import ErrorRecord
 from .options import DEFAULT_DOC_TIMEOUT, Engine
 from .readers import DEFAULT_MAX_BYTES, InputDocument, InputFailure, iter_inputs
+from .writers import json_line
 
 __all__ = [
     "DEFAULT_DOC_TIMEOUT",
@@ -54,6 +57,7 @@ __all__ = [
     "default_jobs",
     "process_input",
     "read_resume_point",
+    "reading_deadline",
     "run_batch",
     "skip_completed",
     "warm_up",
@@ -96,7 +100,7 @@ class DocumentOutput:
     def from_records(
         cls, source: str, records: list[dict[str, Any]], failed: bool, chars: int
     ) -> DocumentOutput:
-        lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        lines = "".join(json_line(r) + "\n" for r in records)
         return cls(source, lines.encode("utf-8"), failed, chars)
 
     @property
@@ -291,15 +295,36 @@ def process_input(
     if timeout is None or timeout <= 0:
         return _extract(item, with_text)
     warm_up()  # loading jieba is not the document's time, and must not be cut off half-way
+    # One budget for the whole document: what reading it took is not left for extraction.
+    remaining = timeout - item.read_seconds
     try:
-        with _Deadline(timeout):
+        if remaining <= 0:
+            raise DocumentTimeout
+        with _Deadline(remaining):
             return _extract(item, with_text)
     except DocumentTimeout:
         return _error(
             item.source,
             "TimeoutError",
-            f"extraction took longer than {timeout:g} s and was stopped (see --doc-timeout)",
+            f"reading ({item.read_seconds:.1f} s) and extraction took longer than {timeout:g} s "
+            "and were stopped (see --doc-timeout)",
         )
+
+
+@contextmanager
+def reading_deadline(seconds: float) -> Iterator[None]:
+    """Stop the reading of one document after ``seconds`` with ``TimeoutError`` (a reader guard).
+
+    >>> with reading_deadline(60):
+    ...     pass
+    """
+    try:
+        with _Deadline(seconds):
+            yield
+    except DocumentTimeout:
+        raise TimeoutError(
+            f"reading took longer than {seconds:g} s and was stopped (see --doc-timeout)"
+        ) from None
 
 
 _warm = False
@@ -514,6 +539,9 @@ class ResumePoint:
     size: int
     records: int
     failed: int
+    #: Per complete input: the sha256 of its text (from its ``document`` record), or None for an
+    #: ``error`` record.
+    digests: list[str | None] = field(default_factory=list)
 
     @property
     def documents(self) -> int:
@@ -535,6 +563,7 @@ def read_resume_point(path: str | os.PathLike[str]) -> ResumePoint:
     if not file.exists():
         return ResumePoint([], 0, 0, 0, 0)
     sources: list[str] = []
+    digests: list[str | None] = []
     offset = position = records = failed = pending = 0
     with file.open("rb") as fh:
         for number, line in enumerate(fh):
@@ -551,18 +580,22 @@ def read_resume_point(path: str | os.PathLike[str]) -> ResumePoint:
             pending += 1
             if record.get("type") in _COMMIT_TYPES:
                 sources.append(str(record.get("source")))
+                sha = record.get("sha256")
+                digests.append(sha if isinstance(sha, str) else None)
                 records += pending
                 failed += record.get("type") == "error"
                 pending = 0
                 offset = position
-    return ResumePoint(sources, offset, file.stat().st_size, records, failed)
+    return ResumePoint(sources, offset, file.stat().st_size, records, failed, digests)
 
 
 def skip_completed(items: Iterable[InputItem], point: ResumePoint) -> Iterator[InputItem]:
     """Skip the inputs ``point`` holds, checking they are the same inputs in the same order.
 
     The check happens now, before anything is written: it raises :class:`ResumeError` when the
-    output was written from other inputs.  The returned iterator yields the remaining inputs.
+    output was written from other inputs, or when a document it holds has changed since (its
+    text's sha256 differs from the one in its ``document`` record, or it can no longer be read).
+    The returned iterator yields the remaining inputs.
     """
     stream = iter(items)
     for number, expected in enumerate(point.sources, 1):
@@ -577,7 +610,20 @@ def skip_completed(items: Iterable[InputItem], point: ResumePoint) -> Iterator[I
                 f"input #{number} is {item.source!r} but the output has {expected!r} there: "
                 "it was written from other inputs or options"
             )
+        digest = point.digests[number - 1] if number <= len(point.digests) else None
+        if digest is not None and _digest(item) != digest:
+            raise ResumeError(
+                f"input #{number} {item.source!r} has changed since the output was written "
+                "(its text's sha256 differs from its document record): rerun without --resume"
+            )
     return stream
+
+
+def _digest(item: InputItem) -> str | None:
+    """The sha256 a ``document`` record of ``item`` carries (as the pipeline computes it)."""
+    if isinstance(item, InputFailure):
+        return None
+    return hashlib.sha256(item.text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 # --------------------------------------------------------------------------------------------
@@ -600,6 +646,9 @@ def run_batch(
 
     ``pdf_engine`` (``"pypdfium2"`` or ``"pdfplumber"``) reads the PDFs (:mod:`extractor.pdf`).
     """
-    items = iter_inputs(paths, glob=glob, encoding=encoding, max_bytes=max_bytes, pdf_engine=pdf_engine)
+    guard = (lambda: reading_deadline(timeout)) if timeout else None
+    items = iter_inputs(
+        paths, glob=glob, encoding=encoding, max_bytes=max_bytes, pdf_engine=pdf_engine, guard=guard
+    )
     with LocalEngine(jobs, with_text=with_text, timeout=timeout) as engine:
         yield from engine.run(items)

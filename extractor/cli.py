@@ -237,8 +237,17 @@ def extract(
     """
     from contextlib import ExitStack
 
-    from .batch import BatchStats, LocalEngine, ResumeError, default_jobs, read_resume_point, skip_completed
+    from .batch import (
+        BatchStats,
+        LocalEngine,
+        ResumeError,
+        default_jobs,
+        read_resume_point,
+        reading_deadline,
+        skip_completed,
+    )
     from .interrupt import Interrupted, Interruption
+    from .outputlock import OutputLockedError, lock_output
     from .progress import Progress
     from .writers import UnrepresentableValueError, make_writer
 
@@ -280,95 +289,109 @@ def extract(
     else:
         runner = LocalEngine(workers, with_text=with_text, timeout=timeout)
 
-    stats = BatchStats()
-    bar: Progress | None = None
+    with ExitStack() as output_lock:
+        if output is not None:
+            try:  # before anything reads, truncates or appends to it
+                output_lock.enter_context(lock_output(output))
+            except OutputLockedError as exc:
+                raise typer.BadParameter(str(exc), param_hint="--output") from exc
+            except OSError as exc:
+                _fail(f"cannot write {output}: {_reason(exc)}")
+        stats = BatchStats()
+        bar: Progress | None = None
 
-    def warn(message: str) -> None:
-        line = f"warning: {message}"
-        bar.echo(line) if bar is not None else typer.echo(line, err=True)
+        def warn(message: str) -> None:
+            line = f"warning: {message}"
+            bar.echo(line) if bar is not None else typer.echo(line, err=True)
 
-    items = _inputs_reporting_empty(
-        paths,
-        warn,
-        glob=glob,
-        encoding=encoding,
-        max_bytes=max_bytes,
-        errors=errors.value,
-        pdf_engine=pdf_engine.value,
-    )
-    if resume and output is not None:
-        check_resume_rules(output, effective)
-        point = read_resume_point(output)
-        try:
-            items = skip_completed(items, point)
-        except ResumeError as exc:
-            raise typer.BadParameter(f"cannot resume {output}: {exc}", param_hint="--resume") from exc
-        stats.documents, stats.records, stats.failed = point.documents, point.records, point.failed
-        if point.dropped_bytes:
-            with output.open("r+b") as fh:
-                fh.truncate(point.offset)
-        if not quiet:
-            typer.echo(
-                f"resume: {point.documents} inputs already complete in {output}; "
-                f"{point.dropped_bytes} bytes of a partial tail dropped",
-                err=True,
-            )
+        items = _inputs_reporting_empty(
+            paths,
+            warn,
+            glob=glob,
+            encoding=encoding,
+            max_bytes=max_bytes,
+            errors=errors.value,
+            pdf_engine=pdf_engine.value,
+            # --doc-timeout covers reading (decompressing, parsing HTML) as well as extraction.
+            guard=(lambda: reading_deadline(timeout)) if timeout else None,
+        )
+        if resume and output is not None:
+            check_resume_rules(output, effective)
+            point = read_resume_point(output)
+            try:
+                items = skip_completed(items, point)
+            except ResumeError as exc:
+                raise typer.BadParameter(f"cannot resume {output}: {exc}", param_hint="--resume") from exc
+            stats.documents, stats.records, stats.failed = point.documents, point.records, point.failed
+            if point.dropped_bytes:
+                with output.open("r+b") as fh:
+                    fh.truncate(point.offset)
+            if not quiet:
+                typer.echo(
+                    f"resume: {point.documents} inputs already complete in {output}; "
+                    f"{point.dropped_bytes} bytes of a partial tail dropped",
+                    err=True,
+                )
 
-    interruption = Interruption()
-    with interruption, ExitStack() as stack:
-        stack.enter_context(settings_environment(effective, script))  # before any worker starts
-        try:
-            stack.enter_context(runner)  # starts or connects to the Dask cluster
-        except OSError as exc:
-            if scheduler is None:
-                raise
-            raise typer.BadParameter(
-                f"cannot reach the Dask scheduler at {scheduler}: {exc}", param_hint="--scheduler"
-            ) from exc
-        out_stream: TextIO | None = None
-        writer: RecordWriter
-        try:
-            if output is not None and fmt not in _FILE_FORMATS:
-                file_encoding = "utf-8-sig" if excel else "utf-8"
-                out_file = output.open("a" if resume else "w", encoding=file_encoding, newline="")
-                stack.callback(out_file.close)
-                out_stream = out_file
-            elif output is None:
-                if excel:
-                    sys.stdout.write("\ufeff")
-                out_stream = sys.stdout
-            writer = make_writer(fmt.value, out_stream, str(output) if output is not None else None)
-        except OSError as exc:
-            _fail(f"cannot write {output}: {_reason(exc)}")
-        except RuntimeError as exc:  # an extra that is not installed
-            _fail(str(exc))
-        stack.callback(writer.close)
-        show = progress if progress is not None else sys.stderr.isatty() and not quiet
-        total = _remaining(paths, glob, stats.documents) if show else None
-        bar = stack.enter_context(Progress(show, total=total))
-        try:
-            for doc in runner.run(items):
-                with interruption.deferred():
-                    _write_document(doc, writer, bar, stats)
-        except Interrupted:
-            pass  # the stack closes the writer and stops the workers; then say what happened
-        except UnrepresentableValueError as exc:
-            _fail(f"cannot write {output}: {exc}")
-    if interruption.signum is not None:
-        typer.echo(_interrupted_message(stats.documents, fmt, output), err=True)
+        interruption = Interruption()
+        with interruption, ExitStack() as stack:
+            stack.enter_context(settings_environment(effective, script))  # before any worker starts
+            try:
+                stack.enter_context(runner)  # starts or connects to the Dask cluster
+            except OSError as exc:
+                if scheduler is None:
+                    raise
+                raise typer.BadParameter(
+                    f"cannot reach the Dask scheduler at {scheduler}: {exc}", param_hint="--scheduler"
+                ) from exc
+            out_stream: TextIO | None = None
+            writer: RecordWriter
+            try:
+                if output is not None and fmt not in _FILE_FORMATS:
+                    file_encoding = "utf-8-sig" if excel else "utf-8"
+                    # backslashreplace: a character no UTF-8 can hold (a lone surrogate in a CSV cell) is
+                    # escaped rather than ending the run; JSON lines escape it themselves (json_line).
+                    out_file = output.open(
+                        "a" if resume else "w", encoding=file_encoding, errors="backslashreplace", newline=""
+                    )
+                    stack.callback(out_file.close)
+                    out_stream = out_file
+                elif output is None:
+                    if excel:
+                        sys.stdout.write("\ufeff")
+                    out_stream = sys.stdout
+                writer = make_writer(fmt.value, out_stream, str(output) if output is not None else None)
+            except OSError as exc:
+                _fail(f"cannot write {output}: {_reason(exc)}")
+            except RuntimeError as exc:  # an extra that is not installed
+                _fail(str(exc))
+            stack.callback(writer.close)
+            show = progress if progress is not None else sys.stderr.isatty() and not quiet
+            total = _remaining(paths, glob, stats.documents) if show else None
+            bar = stack.enter_context(Progress(show, total=total))
+            try:
+                for doc in runner.run(items):
+                    with interruption.deferred():
+                        _write_document(doc, writer, bar, stats)
+            except Interrupted:
+                pass  # the stack closes the writer and stops the workers; then say what happened
+            except UnrepresentableValueError as exc:
+                _fail(f"cannot write {output}: {exc}")
+        if interruption.signum is not None:
+            typer.echo(_interrupted_message(stats.documents, fmt, output), err=True)
+            if not quiet:
+                typer.echo(stats.summary(), err=True)
+            raise typer.Exit(128 + interruption.signum)
         if not quiet:
             typer.echo(stats.summary(), err=True)
-        raise typer.Exit(128 + interruption.signum)
-    if not quiet:
-        typer.echo(stats.summary(), err=True)
-    if stats.documents == stats.failed:
-        _fail(
-            f"nothing could be read: every one of the {stats.documents} inputs failed"
-            if stats.documents
-            else "nothing could be read: no input found"
-        )
-    if strict and stats.failed:
-        raise typer.Exit(1)
+        if stats.documents == stats.failed:
+            _fail(
+                f"nothing could be read: every one of the {stats.documents} inputs failed"
+                if stats.documents
+                else "nothing could be read: no input found"
+            )
+        if strict and stats.failed:
+            raise typer.Exit(1)
 
 
 def _remaining(paths: list[str], glob: str | None, done: int) -> int | None:

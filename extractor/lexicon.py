@@ -152,6 +152,7 @@ class TrapSpec(_Strict):
     period_before: list[str]
     year_min: int
     year_max: int
+    max_integer_digits: int = Field(gt=0)
 
 
 class _BareMagnitude(_Strict):

@@ -17,6 +17,8 @@ from __future__ import annotations
 import functools
 import re
 from decimal import (
+    MAX_EMAX,
+    MIN_EMIN,
     Context,
     Decimal,
     DecimalException,
@@ -27,7 +29,7 @@ from decimal import (
 )
 from typing import Final, NamedTuple
 
-__all__ = ["NumberParseError", "parse_number", "render_chinese"]
+__all__ = ["NumberParseError", "divide", "multiply", "parse_number", "plain", "render_chinese"]
 
 
 class NumberParseError(ValueError):
@@ -42,6 +44,58 @@ _CTX: Final = Context(prec=500, traps=[InvalidOperation, DivisionByZero, Overflo
 _MAX_LEN: Final = 100
 _ONE: Final = Decimal(1)
 _ZERO: Final = Decimal(0)
+
+# Quotients that do not terminate (三分之一 as a percent) are rounded to this many digits, the
+# same whatever context the caller has set.
+QUOTIENT_DIGITS: Final = 28
+
+
+@functools.lru_cache(maxsize=256)
+def _sized(prec: int, *, exact: bool = True) -> Context:
+    """A context of ``prec`` digits and unbounded exponents; ``exact`` traps any rounding."""
+    traps = [InvalidOperation, DivisionByZero, Overflow] + ([Inexact] if exact else [])
+    return Context(prec=max(prec, 1), Emax=MAX_EMAX, Emin=MIN_EMIN, traps=traps)
+
+
+def _digits(value: Decimal) -> int:
+    return len(value.as_tuple().digits)
+
+
+def multiply(a: Decimal, b: Decimal) -> Decimal:
+    """``a * b`` exactly, in a context sized to the operands (never the caller's).
+
+    >>> multiply(Decimal("123456789.123456789"), Decimal("100000000"))
+    Decimal('12345678912345678.900000000')
+    >>> multiply(Decimal("1E+5000"), Decimal("1E+5000"))
+    Decimal('1E+10000')
+    """
+    return _sized(_digits(a) + _digits(b)).multiply(a, b)
+
+
+def divide(a: Decimal, b: Decimal) -> Decimal:
+    """``a / b``: exact when the quotient terminates within ``QUOTIENT_DIGITS``, else rounded to it.
+
+    >>> divide(Decimal(100), Decimal(8))
+    Decimal('12.5')
+    >>> divide(Decimal(100), Decimal(3))
+    Decimal('33.33333333333333333333333333')
+    """
+    prec = max(QUOTIENT_DIGITS, _digits(a) + _digits(b))
+    return _sized(prec, exact=False).divide(a, b)
+
+
+def plain(value: Decimal) -> Decimal:
+    """``value`` without trailing zeros and never in exponent form, exactly, whatever the context.
+
+    >>> plain(Decimal("48400.0")), plain(Decimal("4.84E+4")), plain(Decimal("13.50"))
+    (Decimal('48400'), Decimal('48400'), Decimal('13.5'))
+    >>> plain(Decimal("1.000000000000000000000000000E+28"))
+    Decimal('10000000000000000000000000000')
+    """
+    if value == value.to_integral_value():
+        return value.quantize(_ONE, context=_sized(max(value.adjusted() + 1, 1)))
+    return value.normalize(context=_sized(_digits(value)))
+
 
 # Full-width forms and single-character numerals that stand for two characters.  廿/卅/卌 are
 # expanded here so the grammar below only has to know 十.

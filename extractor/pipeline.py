@@ -9,7 +9,6 @@ that contain it, and every offset is mapped back to the original text, so for ev
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -42,11 +41,13 @@ from .models import (
     Unit,
 )
 from .normalize import Normalized, fold_ideographs, normalize
+from .numbers import plain
 from .quantities import Candidate, QuantityFinder, Rejection
 from .rulefiles import Rules, builtin_rules, builtin_sha256, load_rules, rules_from_env
 from .script import SCRIPTS, Script, ScriptChoice, detect_script, to_simplified
 from .structure import Structure, find_structure
 from .tense import Context
+from .writers import json_line
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,13 +64,6 @@ _METRIC_CLASSES: dict[str, type[MetricBase]] = {
 }
 _OptionalDirection = Direction | None
 _TYPE_ORDER = {"section": 0, "focus_item": 1, "check": 2, "metric": 3}
-
-
-def _normal(value: Decimal) -> Decimal:
-    """``Decimal('48400.0')`` → ``Decimal('48400')``; never an exponent form like ``4.84E+4``."""
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
 
 
 @dataclass
@@ -97,7 +91,7 @@ class Extraction:
 
     def to_jsonl(self) -> str:
         """The records as JSON Lines."""
-        return "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in self.to_dicts())
+        return "".join(json_line(d) + "\n" for d in self.to_dicts())
 
     def to_dataframe(self) -> pd.DataFrame:
         """The metric records as a pandas DataFrame."""
@@ -169,7 +163,8 @@ class Extractor:
     ) -> Extraction:
         """Extract every record from ``text``; offsets index ``text`` exactly as given.
 
-        ``warnings`` (what reading the input changed or dropped) open the document's warnings.
+        ``warnings`` (what reading the input changed or dropped: replaced bytes, text left out on
+        purpose) go first into the ``document`` record's warnings.
         """
         script = self.script_of(text)
         # Traditional text is read through a Simplified copy of the same length (script.py), so
@@ -218,7 +213,7 @@ class Extractor:
             script=script,
             rules=self._rules_used,
         )
-        rejections = [Rejection(*norm.span_to_original(r.start, r.end), r.rule) for r in rejected]
+        rejections = [Rejection(*norm.span_to_original(r.start, r.end), r.rule, r.reason) for r in rejected]
         return Extraction(source, text, records, document, rejections)
 
     def meanings(
@@ -279,8 +274,8 @@ class Extractor:
             start=start,
             end=end,
             text=text[start:end],
-            value=_normal(cand.value),
-            value_max=None if cand.value_max is None else _normal(cand.value_max),
+            value=plain(cand.value),
+            value_max=None if cand.value_max is None else plain(cand.value_max),
             unit=unit,
             qualifier=cast(Qualifier, cand.qualifier),
             marker=cand.marker,

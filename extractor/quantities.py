@@ -20,11 +20,17 @@ from decimal import Decimal
 import regex
 
 from .lexicon import Lexicon, LexiconError, UnitSpec, alternation, load_lexicon
-from .numbers import NumberParseError, parse_number
+from .numbers import NumberParseError, divide, multiply, parse_number
 
 __all__ = ["TRAP_RULES", "Candidate", "QuantityFinder", "Rejection"]
 
-_MAGNITUDE_VALUES = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8}
+_MAGNITUDE_VALUES = {
+    "十": Decimal(10),
+    "百": Decimal(100),
+    "千": Decimal(1000),
+    "万": Decimal(10**4),
+    "亿": Decimal(10**8),
+}
 # Clause boundaries: context cues and qualifiers never reach across these.
 _CLAUSE_END = frozenset("，,。；;！？!?：:\n、（）()")
 _HUNDRED = Decimal(100)
@@ -63,6 +69,12 @@ class Rejection:
     start: int
     end: int
     rule: str
+    # Why, in words (the rule's ``doc`` in traps.toml).
+    reason: str = ""
+
+
+_NO_UNIT = "trap.no_unit"
+_NO_UNIT_REASON = "a number with no unit, and nothing in its clause implies one"
 
 
 @dataclass(slots=True)
@@ -166,6 +178,8 @@ class QuantityFinder:
         if unknown:
             raise LexiconError(f"traps.toml lists trap rules with no implementation: {unknown}")
         self._trap_rules = [(r.id, TRAP_RULES[r.id]) for r in traps.rules]
+        self._trap_reasons = {r.id: r.doc for r in traps.rules}
+        self._max_integer_digits = traps.max_integer_digits
         self._trap_phrases = regex.compile(alternation(traps.phrases)) if traps.phrases else None
         self._quotes = [
             regex.compile(
@@ -236,7 +250,7 @@ class QuantityFinder:
                     return pos + len(unit.surface), factor, infix, unit, had_magnitude
             if mag is not None:
                 for ch in mag:
-                    factor *= _MAGNITUDE_VALUES[ch]
+                    factor = multiply(factor, _MAGNITUDE_VALUES[ch])
                 had_magnitude = True
                 pos += len(mag)
                 continue
@@ -283,7 +297,7 @@ class QuantityFinder:
                 return None
             if den == 0:
                 return None
-            return nom * _HUNDRED / den, None, self._unit_percent, True
+            return divide(multiply(nom, _HUNDRED), den), None, self._unit_percent, True
         bare = m.group("bare") or m.group("bare2")
         if bare is not None:
             return self._bare_values[bare], None, None, True
@@ -292,15 +306,20 @@ class QuantityFinder:
         try:
             return parse_number(surface.replace("－", "-")), None, None, chinese
         except NumberParseError:
-            pass
+            integer_digits = len(surface.lstrip("-−－").partition(".")[0])
+            if not chinese and integer_digits > self._max_integer_digits:
+                # A digit run too long to parse (glued chart labels): its magnitude is all that
+                # matters, so the trap.magnitude rule can reject it with a reason.
+                # (Built from its digits: exact, and no context's exponent limit applies.)
+                return Decimal((0, (1,), integer_digits - 1)), None, None, chinese
         pair = self._pairs.get(surface[:2]) if chinese else None
         rest = surface[2:]
         if pair is not None and all(c in _MAGNITUDE_VALUES for c in rest):
             # 两三个, 八九亿, 三五年, 三四十万: an approximate range.
             factor = Decimal(1)
             for c in rest:
-                factor *= _MAGNITUDE_VALUES[c]
-            return pair[0] * factor, pair[1] * factor, None, True
+                factor = multiply(factor, _MAGNITUDE_VALUES[c])
+            return multiply(pair[0], factor), multiply(pair[1], factor), None, True
         return None
 
     # ------------------------------------------------------------------ context
@@ -398,7 +417,7 @@ class QuantityFinder:
                 continue
             for rule_id, rule in self._trap_rules:
                 if rule(self, ctx, cand):
-                    rejected.append(Rejection(cand.start, cand.end, rule_id))
+                    rejected.append(Rejection(cand.start, cand.end, rule_id, self._trap_reasons[rule_id]))
                     break
             else:
                 if cand.unit is None:
@@ -422,7 +441,7 @@ class QuantityFinder:
                             found.append(ratio)
                             continue
                     if bare is None:
-                        rejected.append(Rejection(cand.start, cand.end, "trap.no_unit"))
+                        rejected.append(Rejection(cand.start, cand.end, _NO_UNIT, _NO_UNIT_REASON))
                         continue
                     cand.unit, cand.rule = bare
                     cand.unit_surface = None
@@ -458,9 +477,9 @@ class QuantityFinder:
             unit = tail_unit
         else:
             end = num_end  # 百分之五 / 三分之一 carry their own unit
-        value *= factor
+        value = multiply(value, factor)
         if value_max is not None:
-            value_max *= factor
+            value_max = multiply(value_max, factor)
         qualifier, marker = "exact", None
         if value_max is not None:
             qualifier, marker = "range", None
@@ -476,23 +495,26 @@ class QuantityFinder:
             if rng is not None:
                 end, hi, hi_unit, hi_factor, sep = rng
                 if unit is None and hi_unit is None and factor == 1:
-                    value *= hi_factor  # 3至5亿: the magnitude is shared
+                    value = multiply(value, hi_factor)  # 3至5亿: the magnitude is shared
                 had_mag = had_mag or hi_factor != 1
                 if unit is None and hi_unit is not None:
                     if factor == 1:
-                        value *= hi_factor * hi_unit.scale  # 3至5万元: the magnitude is shared
-                    else:
-                        value *= hi_unit.scale / _scale_magnitude(hi_unit)  # 1.2万—1.5万人
+                        # 3至5万元: the magnitude is shared
+                        value = multiply(value, multiply(hi_factor, hi_unit.scale))
+                    else:  # 1.2万—1.5万人
+                        value = multiply(value, divide(hi_unit.scale, _scale_magnitude(hi_unit)))
                     lower_scaled = True
                 unit = unit or hi_unit
                 value_max, qualifier, marker = hi, "range", sep
                 if unit is not None and not lower_scaled:
-                    value *= unit.scale
+                    value = multiply(value, unit.scale)
                     lower_scaled = True
         if unit is not None and not lower_scaled:
-            value *= unit.scale
+            value = multiply(value, unit.scale)
             if value_max is not None:
-                value_max *= unit.scale
+                value_max = multiply(value_max, unit.scale)
+        if value_max is not None and value_max < value:
+            value, value_max = value_max, value  # 7%—6.5%: a range's bounds in either order
         suffix = self._suffix_at(text, end)
         if suffix is not None and qualifier == "exact":
             qualifier, marker = self._suffix[suffix], suffix
@@ -558,9 +580,9 @@ class QuantityFinder:
             return None
         if unit is not None and hi_unit is None:
             return None
-        hi = parsed[0] * factor
+        hi = multiply(parsed[0], factor)
         if hi_unit is not None:
-            hi *= hi_unit.scale
+            hi = multiply(hi, hi_unit.scale)
         return end, hi, hi_unit, factor, sep
 
 
@@ -600,6 +622,12 @@ def _year(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
         and any(traps.year_min <= b <= traps.year_max and b == b.to_integral_value() for b in bounds)
         and len(numeral) == 4
     )
+
+
+def _magnitude(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
+    # adjusted() is the power of ten of the leading digit: 10**17 has 18 integer digits.
+    limit = f._max_integer_digits
+    return c.value.adjusted() >= limit or (c.value_max is not None and c.value_max.adjusted() >= limit)
 
 
 def _lone_zero(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
@@ -655,6 +683,7 @@ def _financial_alone(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
 
 
 TRAP_RULES: dict[str, Callable[[QuantityFinder, _Context, Candidate], bool]] = {
+    "trap.magnitude": _magnitude,
     "trap.phrase": _in_trap_phrase,
     "trap.quoted": _chinese_in_quotes,
     "trap.code": _code,

@@ -19,9 +19,12 @@ A missing library raises :class:`MissingExtraError` naming what to install.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import copy
+import dataclasses
 import fnmatch
 import functools
+import html.parser
 import importlib
 import io
 import lzma
@@ -29,10 +32,12 @@ import os
 import stat
 import sys
 import tarfile
+import time
 import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import IO, Any
@@ -60,6 +65,7 @@ __all__ = [
     "count_inputs",
     "decode_bytes",
     "detect_format",
+    "html_main_text",
     "html_to_text",
     "iter_inputs",
     "read_document",
@@ -75,10 +81,14 @@ RATIO_MIN_BYTES = 2**20
 
 _CHUNK = 1 << 16
 
-#: Once a tar archive is over its budget, the remaining members are still listed (each becomes a
-#: failure), but listing a compressed stream means decompressing it: stop listing past this much
-#: decompressed data beyond twice the budget, with one failure for the rest of the archive.
-_LISTING_SLACK = 2**30
+#: A tar archive is a stream: the only way past a member that is not read (too large, over the
+#: budget) is to decompress it.  Members are passed over that way until they add up to this many
+#: times ``max_bytes``; then one failure stands for the rest of the archive, which is not
+#: decompressed (a 8 MB .tar.gz of 8 x 1 GiB of zeros would otherwise cost minutes).
+_SKIP_FACTOR = 4
+
+#: Made fresh for each document read (see ``iter_inputs``'s ``guard``).
+ReadGuard = Callable[[], AbstractContextManager[object]]
 
 #: extension -> format name
 _EXTENSIONS: dict[str, str] = {
@@ -155,6 +165,9 @@ class InputDocument:
     format: str
     size: int
     replaced_chars: int = 0
+    #: Seconds spent reading it (decompressing, parsing HTML/DOCX/PDF): part of its time budget.
+    #: Not part of equality: the same input read twice is the same document.
+    read_seconds: float = dataclasses.field(default=0.0, compare=False)
     warnings: tuple[str, ...] = ()
 
 
@@ -506,7 +519,118 @@ def _sniff_html_charset(data: bytes) -> str | None:
 
 def _read_html(data: bytes, encoding: str | None, errors: str) -> tuple[str, list[str], str, int]:
     text, used, replaced = _decode(data, encoding, hint=_sniff_html_charset(data), errors=errors)
-    return (*_html_to_text(text), used, replaced)
+    main, warnings = html_main_text(text)
+    return main, list(warnings), used, replaced
+
+
+#: Pages larger than this (characters of HTML) or nested deeper than ``_TREE_DEPTH`` are read by
+#: the streaming walk alone: a tree of a 20 MB page takes most of a gigabyte and several seconds
+#: in lxml plus trafilatura, lxml cuts off everything nested 255 levels deep or more (its
+#: parser's depth limit), and the tree passes recurse.  All their text is kept.
+_TREE_CHARS = 1_000_000
+_TREE_DEPTH = 200
+#: Content of these elements is never text.
+_SKIP_CONTENT = frozenset({"script", "style", "template"})
+#: Elements that are often left open (<p>, <li> …) do not count towards the nesting depth.
+_OPTIONAL_END = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option", "tbody", "thead", "tfoot"})
+_VOID = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    }
+)
+
+
+class _TextWalker(html.parser.HTMLParser):
+    """All the text of a page in one streaming pass (no tree, so no depth or size limit).
+
+    Block elements and ``<br>`` end lines, table cells are space-separated, script and style
+    content is skipped.  Also measures how deeply the page nests.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.depth = 0
+        self.max_depth = 0
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_CONTENT:
+            self._skipping += 1
+        if tag == "br" or tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+        elif tag in ("td", "th"):
+            self.parts.append(" ")
+        if tag not in _VOID and tag not in _OPTIONAL_END:
+            self.depth += 1
+            self.max_depth = max(self.max_depth, self.depth)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br" or tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_CONTENT and self._skipping:
+            self._skipping -= 1
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+        if tag not in _VOID and tag not in _OPTIONAL_END and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def _stream_text(html_text: str) -> tuple[str, int]:
+    """(all the text of the page, tidied; its nesting depth) in one streaming pass."""
+    walker = _TextWalker()
+    for i in range(0, len(html_text), _CHUNK):
+        walker.feed(html_text[i : i + _CHUNK])
+    walker.close()
+    return _tidy("".join(walker.parts)), walker.max_depth
+
+
+def html_main_text(html_text: str) -> tuple[str, tuple[str, ...]]:
+    """The main text of a page (see :func:`html_to_text`) and warnings saying what was dropped.
+
+    Every page is first walked as a stream for all its text.  A page of at most
+    ``_TREE_CHARS`` characters nested less than ``_TREE_DEPTH`` deep then loses its menus,
+    footers and other boilerplate (lxml and trafilatura), and a warning gives the number of
+    characters (not counting white space) that went; a larger or deeper page keeps all its text.
+
+    >>> text, warnings = html_main_text("<div class='nav'><a>首页</a><a>政务</a></div><p>就业1200人。</p>")
+    >>> text
+    '就业1200人。'
+    >>> print(*warnings)
+    HTML: 4 of 12 characters of page text dropped as menus, footers and other boilerplate
+    """
+    everything, depth = _stream_text(_XML_DECL.sub("", html_text, count=1))
+    if len(html_text) > _TREE_CHARS or depth >= _TREE_DEPTH:
+        return everything, ()
+    main, notes = _html_to_text(html_text)  # with its fallback when the main content is empty
+    if notes:
+        return main, tuple(notes)
+    total, kept = _compact_len(everything), _compact_len(main)
+    if kept >= total:
+        return main, ()
+    return main, (
+        f"HTML: {total - kept} of {total} characters of page text dropped as menus, footers and other "
+        "boilerplate",
+    )
 
 
 def _compact_len(text: str) -> int:
@@ -642,7 +766,8 @@ def _html_to_text(html: str) -> tuple[str, list[str]]:
     if not html.strip():
         return "", []
     try:
-        root = lxml_html.document_fromstring(html)
+        # huge_tree: no cut-off at 255 levels of nesting or 10 MB text nodes
+        root = lxml_html.document_fromstring(html, parser=lxml_html.HTMLParser(huge_tree=True))
     except (etree.LxmlError, ValueError) as exc:
         if "empty" in str(exc).lower():
             return "", []
@@ -888,12 +1013,20 @@ def _document_or_failure(
     max_bytes: int,
     errors: str = "strict",
     pdf_engine: str = "pypdfium2",
+    guard: ReadGuard | None = None,
 ) -> InputResult:
-    """Read one input; every exception becomes an :class:`InputFailure` (never raised)."""
+    """Read one input; every exception becomes an :class:`InputFailure` (never raised).
+
+    ``guard`` (``iter_inputs``'s) is entered around the reading: a time limit raises
+    ``TimeoutError`` there, which becomes the input's failure.
+    """
+    started = time.monotonic()
     try:
-        return read_document(
-            source, load(), encoding=encoding, max_bytes=max_bytes, errors=errors, pdf_engine=pdf_engine
-        )
+        with guard() if guard is not None else contextlib.nullcontext():
+            doc = read_document(
+                source, load(), encoding=encoding, max_bytes=max_bytes, errors=errors, pdf_engine=pdf_engine
+            )
+        return dataclasses.replace(doc, read_seconds=time.monotonic() - started)
     except (ReaderError, OSError, MemoryError, RecursionError) as exc:
         return _failure(source, exc)
     except Exception as exc:  # a parser bug on one input must not stop the whole run
@@ -946,7 +1079,39 @@ def _unsafe_name(name: str) -> str | None:
     return None
 
 
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
+
+
+def readable_name(name: str) -> str:
+    r"""A file or member name that any UTF-8 writer can write.
+
+    Python decodes name bytes that are not UTF-8 (a folder entry, a GNU tar member written by a
+    Chinese Windows tool) to lone surrogates, which no UTF-8 output can hold.  Such a name is
+    re-read as GB18030, and failing that its undecodable bytes are escaped as ``\xNN``.
+
+    >>> readable_name("报告.txt")
+    '报告.txt'
+    >>> readable_name(b"\xb1\xa8\xb8\xe6.txt".decode("utf-8", "surrogateescape"))
+    '报告.txt'
+    >>> print(readable_name(b"\xff.txt".decode("utf-8", "surrogateescape")))
+    \xff.txt
+    >>> print(readable_name("\ud800.txt"))
+    \ud800.txt
+    """
+    if _SURROGATE.search(name) is None:
+        return name
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte: only escaping can keep it
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace")
+
+
 def _display_name(name: str) -> str:
+    name = readable_name(name)
     while name.startswith("./"):
         name = name[2:]
     return name
@@ -979,13 +1144,14 @@ class _Limits:
     max_ratio: float
     errors: str = "strict"
     pdf_engine: str = "pypdfium2"
+    guard: ReadGuard | None = None
 
 
-def _iter_zip(path: str, limits: _Limits) -> Iterator[InputResult]:
+def _iter_zip(path: str, display: str, limits: _Limits) -> Iterator[InputResult]:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        yield InputFailure(path, CorruptArchiveError.__name__, f"cannot open zip archive: {exc}")
+        yield InputFailure(display, CorruptArchiveError.__name__, f"cannot open zip archive: {exc}")
         return
     with zf:
         total = 0
@@ -994,7 +1160,7 @@ def _iter_zip(path: str, limits: _Limits) -> Iterator[InputResult]:
             name = _zip_member_name(info)
             if info.is_dir() or _is_metadata(name) or not _matches(limits.glob, _display_name(name)):
                 continue
-            source = f"{path}!{_display_name(name)}"
+            source = f"{display}!{_display_name(name)}"
             problem = _unsafe_name(name)
             if problem is not None:
                 yield _failure(source, UnsafeArchiveError(f"unsafe member name ({problem}): not read"))
@@ -1041,7 +1207,13 @@ def _iter_zip(path: str, limits: _Limits) -> Iterator[InputResult]:
                     raise UnsupportedFormatError(f"zip member: {exc}") from exc
 
             yield _document_or_failure(
-                source, load, limits.encoding, limits.max_bytes, limits.errors, limits.pdf_engine
+                source,
+                load,
+                limits.encoding,
+                limits.max_bytes,
+                limits.errors,
+                limits.pdf_engine,
+                limits.guard,
             )
 
 
@@ -1064,11 +1236,11 @@ class _CountingReader(io.RawIOBase):
         return n
 
 
-def _iter_tar(path: str, limits: _Limits) -> Iterator[InputResult]:
+def _iter_tar(path: str, display: str, limits: _Limits) -> Iterator[InputResult]:
     try:
         raw = open(path, "rb")  # noqa: SIM115 - closed in the finally below
     except OSError as exc:
-        yield _failure(path, exc)
+        yield _failure(display, exc)
         return
     counter = _CountingReader(raw)
     corrupt = (tarfile.TarError, EOFError, OSError, zlib.error, lzma.LZMAError, ValueError)
@@ -1077,36 +1249,39 @@ def _iter_tar(path: str, limits: _Limits) -> Iterator[InputResult]:
             # "r|*": a forward-only stream, one member at a time, nothing extracted to disk
             tar = tarfile.open(fileobj=counter, mode="r|*")  # noqa: SIM115 - closed with raw below
         except corrupt as exc:
-            yield InputFailure(path, CorruptArchiveError.__name__, f"cannot open tar archive: {exc}")
+            yield InputFailure(display, CorruptArchiveError.__name__, f"cannot open tar archive: {exc}")
             return
-        total = 0
+        total = 0  # bytes of the members passed so far, read or refused
+        skipped = 0  # bytes decompressed only to pass over refused members
         over_budget = False
         last = "the start"
         while True:
+            if skipped > _SKIP_FACTOR * limits.max_bytes:
+                yield InputFailure(
+                    display,
+                    UnsafeArchiveError.__name__,
+                    f"members after {last} were not listed: passing over the {skipped} bytes of "
+                    f"members not read would mean decompressing more than "
+                    f"{_SKIP_FACTOR * limits.max_bytes} bytes",
+                )
+                return
             try:
                 member = tar.next()
             except corrupt as exc:
                 yield InputFailure(
-                    path,
+                    display,
                     CorruptArchiveError.__name__,
                     f"tar archive is corrupt or truncated after {last}: {type(exc).__name__}: {exc}",
                 )
                 return
             if member is None:
                 return
-            if over_budget and member.offset_data > 2 * limits.max_archive_bytes + _LISTING_SLACK:
-                yield InputFailure(
-                    path,
-                    UnsafeArchiveError.__name__,
-                    f"archive is over {limits.max_archive_bytes} bytes; members after {last} were not listed",
-                )
-                return
             name = member.name
-            display = _display_name(name)
-            last = repr(display)
-            if member.isdir() or _is_metadata(name) or not _matches(limits.glob, display):
+            member_name = _display_name(name)
+            last = repr(member_name)
+            if member.isdir() or _is_metadata(name) or not _matches(limits.glob, member_name):
                 continue
-            source = f"{path}!{display}"
+            source = f"{display}!{member_name}"
             problem = _unsafe_name(name)
             if problem is not None:
                 yield _failure(source, UnsafeArchiveError(f"unsafe member name ({problem}): not read"))
@@ -1116,6 +1291,8 @@ def _iter_tar(path: str, limits: _Limits) -> Iterator[InputResult]:
                 yield _failure(source, UnsafeArchiveError(f"{kind} in archive: not a regular file, not read"))
                 continue
             if member.size > limits.max_bytes:
+                total += member.size
+                skipped += member.size
                 yield _failure(
                     source,
                     TooLargeError(f"{member.size} bytes is over the limit of {limits.max_bytes} bytes"),
@@ -1123,6 +1300,7 @@ def _iter_tar(path: str, limits: _Limits) -> Iterator[InputResult]:
                 continue
             if over_budget or total + member.size > limits.max_archive_bytes:
                 over_budget = True
+                skipped += member.size
                 yield _failure(
                     source,
                     UnsafeArchiveError(
@@ -1154,12 +1332,18 @@ def _iter_tar(path: str, limits: _Limits) -> Iterator[InputResult]:
                 return data
 
             result = _document_or_failure(
-                source, load, limits.encoding, limits.max_bytes, limits.errors, limits.pdf_engine
+                source,
+                load,
+                limits.encoding,
+                limits.max_bytes,
+                limits.errors,
+                limits.pdf_engine,
+                limits.guard,
             )
             yield result
             if isinstance(result, InputFailure) and result.error == CorruptArchiveError.__name__:
                 yield InputFailure(
-                    path,
+                    display,
                     CorruptArchiveError.__name__,
                     f"tar archive is corrupt or truncated at {last}: stopped",
                 )
@@ -1172,10 +1356,10 @@ def _iter_file(path: str, display: str, limits: _Limits) -> Iterator[InputResult
     """One regular file given directly or found in a folder (archives are expanded)."""
     kind = _archive_kind(path)
     if kind == "zip":
-        yield from _iter_zip(path, limits)
+        yield from _iter_zip(path, display, limits)
         return
     if kind == "tar":
-        yield from _iter_tar(path, limits)
+        yield from _iter_tar(path, display, limits)
         return
 
     def load() -> bytes:
@@ -1186,7 +1370,7 @@ def _iter_file(path: str, display: str, limits: _Limits) -> Iterator[InputResult
             return _read_limited(fh, limits.max_bytes)
 
     yield _document_or_failure(
-        display, load, limits.encoding, limits.max_bytes, limits.errors, limits.pdf_engine
+        display, load, limits.encoding, limits.max_bytes, limits.errors, limits.pdf_engine, limits.guard
     )
 
 
@@ -1195,7 +1379,7 @@ def _iter_folder(folder: str, limits: _Limits) -> Iterator[InputResult]:
     errors: list[InputFailure] = []
 
     def on_error(exc: OSError) -> None:
-        errors.append(_failure(str(exc.filename or folder), exc))
+        errors.append(_failure(readable_name(str(exc.filename or folder)), exc))
 
     for dirpath, dirnames, filenames in os.walk(folder, onerror=on_error):
         dirnames.sort()
@@ -1220,18 +1404,19 @@ def _iter_folder(folder: str, limits: _Limits) -> Iterator[InputResult]:
             entries.append((tuple(rel_posix.split("/")), full))
     yield from errors
     for _, full in sorted(entries):
+        display = readable_name(full)
         try:
             mode = os.stat(full).st_mode
         except OSError as exc:
-            yield _failure(full, exc)
+            yield _failure(display, exc)
             continue
         if os.path.islink(full) and stat.S_ISDIR(mode):
-            yield _failure(full, UnsupportedFormatError("symbolic link to a folder: not followed"))
+            yield _failure(display, UnsupportedFormatError("symbolic link to a folder: not followed"))
             continue
         if not stat.S_ISREG(mode):
-            yield _failure(full, UnsupportedFormatError("not a regular file"))
+            yield _failure(display, UnsupportedFormatError("not a regular file"))
             continue
-        yield from _iter_file(full, full, limits)
+        yield from _iter_file(full, display, limits)
 
 
 def iter_inputs(
@@ -1244,6 +1429,7 @@ def iter_inputs(
     max_ratio: float = DEFAULT_MAX_RATIO,
     errors: str = "strict",
     pdf_engine: str = "pypdfium2",
+    guard: ReadGuard | None = None,
 ) -> Iterator[InputDocument | InputFailure]:
     """Yield one :class:`InputDocument` or :class:`InputFailure` per input, in a deterministic order.
 
@@ -1268,7 +1454,14 @@ def iter_inputs(
       members are reported as unsupported;
     * a member of at least :data:`RATIO_MIN_BYTES` with a compression ratio over ``max_ratio``;
     * once an archive's members add up to more than ``max_archive_bytes``, every remaining member
-      is reported as a failure;
+      is reported as a failure (in a tar, members refused for their size count toward the total);
+    * a tar is a stream, so passing over a member that is not read means decompressing it: once
+      such members add up to more than four times ``max_bytes``, one failure stands for the rest
+      of the archive, which is not decompressed;
+    * ``guard``, when given, is entered around the reading of each document (decompressing and
+      parsing it); the CLI's ``--doc-timeout`` uses it to stop a read that takes too long (a
+      ``TimeoutError`` it raises becomes that input's failure).  Each document records its
+      ``read_seconds``;
     * a corrupt or truncated archive gives one failure for the archive (members already yielded
       stay yielded; a tar member cut short also gets its own failure, just before it); a corrupt
       zip member (bad CRC, bad data) gives a failure for that member only.
@@ -1278,7 +1471,7 @@ def iter_inputs(
     from .pdf import check_pdf_engine  # a bad engine name is a usage error, before any input
 
     check_pdf_engine(pdf_engine)
-    limits = _Limits(glob, encoding, max_bytes, max_archive_bytes, max_ratio, errors, pdf_engine)
+    limits = _Limits(glob, encoding, max_bytes, max_archive_bytes, max_ratio, errors, pdf_engine, guard)
     for path in paths:
         if path == "-":
             yield _document_or_failure(
@@ -1288,19 +1481,21 @@ def iter_inputs(
                 max_bytes,
                 errors,
                 pdf_engine,
+                guard,
             )
             continue
+        display = readable_name(path)
         try:
             mode = os.stat(path).st_mode
         except OSError as exc:
-            yield _failure(path, exc)
+            yield _failure(display, exc)
             continue
         if stat.S_ISDIR(mode):
             yield from _iter_folder(path, limits)
         elif stat.S_ISREG(mode):
-            yield from _iter_file(path, path, limits)
+            yield from _iter_file(path, display, limits)
         else:
-            yield _failure(path, UnsupportedFormatError("not a regular file or folder"))
+            yield _failure(display, UnsupportedFormatError("not a regular file or folder"))
 
 
 # --------------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Context, Decimal
 from functools import cache
 from html import escape
 from importlib.resources import files
@@ -114,7 +114,9 @@ def _grouped(value: Decimal | None) -> str:
         return ""
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -4:
-        return "≈" + f"{decimal_to_json(value.quantize(Decimal('0.0001'))):,}"
+        # A context sized to the value: the caller's (perhaps 6 digits) must not make this fail.
+        rounded = value.quantize(Decimal("0.0001"), context=Context(prec=max(value.adjusted(), 0) + 6))
+        return "≈" + f"{decimal_to_json(rounded):,}"
     return f"{decimal_to_json(value):,}"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Mapping
 from decimal import Decimal, localcontext
 from typing import IO, Any, Protocol
@@ -22,6 +23,7 @@ __all__ = [
     "JsonLinesWriter",
     "RecordWriter",
     "UnrepresentableValueError",
+    "json_line",
     "make_writer",
 ]
 
@@ -35,6 +37,27 @@ CSV_COLUMNS = TABLE_COLUMNS
 #: after (DuckDB's DECIMAL(38,10); pandas reads Python Decimals).  A report's values are far
 #: inside both bounds; one outside raises :class:`UnrepresentableValueError`, never rounds.
 PARQUET_DECIMAL = (38, 10)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_line(record: Mapping[str, Any]) -> str:
+    r"""One record as a line of JSON (no newline), readable Chinese, always encodable as UTF-8.
+
+    A lone surrogate (a name from bytes that were not UTF-8, passed in by a library caller)
+    cannot be written as UTF-8: that line escapes it as ``\udcb1``, which JSON readers read back
+    as the same string.
+
+    >>> json_line({"source": "报告.txt"})
+    '{"source": "报告.txt"}'
+    >>> print(json_line({"source": "x\udcb1"}))
+    {"source": "x\udcb1"}
+    """
+    line = json.dumps(record, ensure_ascii=False)
+    if _SURROGATE.search(line) is not None:
+        return json.dumps(record)
+    return line
 
 
 #: Columns holding lists or dicts, written as JSON text.
@@ -62,7 +85,7 @@ class JsonLinesWriter:
         self._text_pending = False
 
     def write(self, record: Mapping[str, Any]) -> None:
-        self._out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._out.write(json_line(record) + "\n")
         self._text_pending = True
 
     def write_encoded(self, data: bytes) -> None:
@@ -90,7 +113,7 @@ class JsonWriter:
         out.write("[")
 
     def write(self, record: Mapping[str, Any]) -> None:
-        self._out.write(("\n" if self._first else ",\n") + json.dumps(record, ensure_ascii=False))
+        self._out.write(("\n" if self._first else ",\n") + json_line(record))
         self._first = False
 
     def close(self) -> None:
