@@ -8,7 +8,7 @@ SHARED ?= ../shared
 GOLD := $(SHARED)/gold/dev.jsonl
 TARGETS := $(SHARED)/gold/targets_2026.jsonl
 
-.PHONY: install demo test eval lint schemas bench clean
+.PHONY: install demo test eval lint schemas bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ schemas: install
 bench: install
 	$(BIN)/python -m compileall -q extractor
 	$(BIN)/python benchmarks/bench.py
+
+# A million seeded inputs through extract, every invariant checked; reproducers of failures go to
+# out/fuzz-crashes (minutes: not part of `make test`, which runs a 20,000-input slice).
+fuzz: install
+	$(BIN)/python benchmarks/fuzz.py -n 1000000 --jobs 2 --out out/fuzz-crashes
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
