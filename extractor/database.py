@@ -25,6 +25,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .tabulate import LONG_COLUMNS
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -174,25 +176,13 @@ _METRIC = (
     "item_id",
     "rule",
 )
-_INDICATOR = (
-    "region",
-    "doc_year",
-    "indicator",
-    "measure",
-    "period",
-    "status",
-    "value",
-    "value_num",
-    "value_max",
-    "value_max_num",
-    "unit",
-    "qualifier",
-    "text",
-    "sentence",
-    "start",
-    "end",
-    "mentions",
-    "conflict",
+# The long indicator table's columns (tabulate.LONG_COLUMNS) less those of the document, with a
+# numeric column beside each exact value.
+_INDICATOR = tuple(
+    col
+    for c in LONG_COLUMNS
+    if c not in ("source", "level", "genre")
+    for col in ((c, c + "_num") if c in ("value", "value_max") else (c,))
 )
 
 
@@ -439,7 +429,6 @@ class XlsxWriter:
         import pandas as pd
 
         from .tables import CONTEXT_COLUMNS, TYPE_COLUMNS, row_column, table_rows
-        from .tabulate import LONG_COLUMNS
         from .tabulate import table_rows as indicator_rows
 
         rows = list(table_rows(self._records))
