@@ -22,6 +22,8 @@ Extension A), not kept by hand.
 
 from __future__ import annotations
 
+import re
+
 import threading
 from collections import Counter
 from functools import cache
@@ -111,6 +113,9 @@ def detect_script(text: str) -> Script:
     return "traditional" if traditional > simplified else "simplified"
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def to_simplified(text: str) -> str:
     """``text`` in Simplified characters, of the same length, character for character.
 
@@ -120,8 +125,17 @@ def to_simplified(text: str) -> str:
     True
     """
     conv = _converters()
-    converted: str = conv.t2s.convert(text)
+    # OpenCC takes UTF-8: a lone surrogate (from bytes that were not text) cannot cross, so it
+    # crosses as U+FFFD and is put back after (the conversion keeps every position).
+    surrogates = [m.start() for m in _SURROGATE.finditer(text)]
+    safe = _SURROGATE.sub("\ufffd", text) if surrogates else text
+    converted: str = conv.t2s.convert(safe)
     if len(converted) == len(text):
+        if surrogates:
+            chars = list(converted)
+            for i in surrogates:
+                chars[i] = text[i]
+            converted = "".join(chars)
         return converted
     # A phrase that changed length would shift every offset after it: convert character by
     # character instead (phrase context is lost, the alignment is not).

@@ -166,3 +166,14 @@ def test_a_conversion_that_changes_length_falls_back_to_characters(monkeypatch: 
     text = "糧食產量達到1.3萬億斤"
     assert to_simplified(text) == "粮食产量达到1.3万亿斤"
     assert len(to_simplified(text)) == len(text)
+
+
+def test_a_lone_surrogate_does_not_stop_the_conversion() -> None:
+    # Found by `make fuzz` (13 of a million inputs): OpenCC takes UTF-8, which a lone surrogate
+    # (text from bytes that were not text) cannot be encoded in.
+    import extractor
+    from extractor.script import to_simplified
+
+    assert to_simplified("\udae1鵟億萬") == "\udae1𫛭亿万"
+    r = extractor.extract("\udae1億萬元增長5%")
+    assert [m.text for m in r.metrics] == ["5%"]
