@@ -23,7 +23,6 @@ Extension A), not kept by hand.
 from __future__ import annotations
 
 import re
-
 import threading
 from collections import Counter
 from functools import cache
