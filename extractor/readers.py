@@ -1006,6 +1006,13 @@ def _failure(source: str, exc: BaseException) -> InputFailure:
     return InputFailure(source=source, error=type(exc).__name__, message=str(exc) or type(exc).__name__)
 
 
+def _read_member(source: str, load: Callable[[], bytes], limits: _Limits) -> InputResult:
+    """:func:`_document_or_failure` with the reading options of ``limits``."""
+    return _document_or_failure(
+        source, load, limits.encoding, limits.max_bytes, limits.errors, limits.pdf_engine, limits.guard
+    )
+
+
 def _document_or_failure(
     source: str,
     load: Callable[[], bytes],
@@ -1206,15 +1213,7 @@ def _iter_zip(path: str, display: str, limits: _Limits) -> Iterator[InputResult]
                 except NotImplementedError as exc:
                     raise UnsupportedFormatError(f"zip member: {exc}") from exc
 
-            yield _document_or_failure(
-                source,
-                load,
-                limits.encoding,
-                limits.max_bytes,
-                limits.errors,
-                limits.pdf_engine,
-                limits.guard,
-            )
+            yield _read_member(source, load, limits)
 
 
 class _CountingReader(io.RawIOBase):
@@ -1331,15 +1330,7 @@ def _iter_tar(path: str, display: str, limits: _Limits) -> Iterator[InputResult]
                     )
                 return data
 
-            result = _document_or_failure(
-                source,
-                load,
-                limits.encoding,
-                limits.max_bytes,
-                limits.errors,
-                limits.pdf_engine,
-                limits.guard,
-            )
+            result = _read_member(source, load, limits)
             yield result
             if isinstance(result, InputFailure) and result.error == CorruptArchiveError.__name__:
                 yield InputFailure(
@@ -1369,9 +1360,7 @@ def _iter_file(path: str, display: str, limits: _Limits) -> Iterator[InputResult
         with open(path, "rb") as fh:
             return _read_limited(fh, limits.max_bytes)
 
-    yield _document_or_failure(
-        display, load, limits.encoding, limits.max_bytes, limits.errors, limits.pdf_engine, limits.guard
-    )
+    yield _read_member(display, load, limits)
 
 
 def _iter_folder(folder: str, limits: _Limits) -> Iterator[InputResult]:
