@@ -38,8 +38,6 @@ _AFTER_KINDS = frozenset({"count", "area", "length", "weight", "volume", "energy
 _MAX_OBJECT = 24
 # A lead sentence ("支持科技创新。") that names the topic of the sentence after it is short.
 _MAX_LEAD = 14
-# Units of a share whose population follows the number (七成企业).
-_SHARE_UNITS = frozenset({"成"})
 # What ends a 、 list of items sharing one opening verb.
 _LIST_BREAK = frozenset("，,。；;：:！？!?\n")
 _NUMERAL_START = frozenset("一二三四五六七八九十两半百千万亿几")
@@ -101,6 +99,7 @@ class Classifier:
         self._trailing_adverbs = _Suffixes(ob.trailing_adverbs)
         self._after_trailers = frozenset(ob.after_trailers)
         self._after_stops = frozenset(ob.after_stops)
+        self._share_units = frozenset(ob.share_units)
         self._inner_links = frozenset(ob.inner_links)
         self._distributive = sorted(ob.distributive.items(), key=lambda kv: -len(kv[0]))
         # One or more determiners opening a phrase: 全年, 其中, 全县 …
@@ -556,7 +555,7 @@ class Classifier:
                 obj = self._object_before(core)
                 if obj:
                     rules.append("object.before")
-            if obj is None and c.unit is not None and c.unit.surface in _SHARE_UNITS:
+            if obj is None and c.unit is not None and c.unit.surface in self._share_units:
                 obj = self._object_after(text, c, clause_end)  # 近七成企业: a share of what follows
                 if obj:
                     rules.append("object.after")

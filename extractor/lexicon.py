@@ -147,6 +147,7 @@ class TrapSpec(_Strict):
     label_suffixes: list[str]
     phase_units: list[str]
     phase_count_before: list[str]
+    financial_digits: list[str]
     rank_before: list[str]
     rank_units: list[str]
     period_before: list[str]
@@ -194,6 +195,7 @@ class StatusRule(_Strict):
 class TenseRules(_Strict):
     """Which way a part of a document looks, and the year its figures refer to."""
 
+    review_genres: list[str]
     review_openers: list[str]
     plan_periods: list[str]
     horizons: list[str]
@@ -218,6 +220,7 @@ class ObjectRules(_Strict):
     comparison_bases: list[str]
     trailing_adverbs: list[str]
     after_trailers: list[str]
+    share_units: list[str]
     after_stops: list[str]
     inner_links: list[str]
     distributive: dict[str, list[str]]

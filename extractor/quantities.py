@@ -675,11 +675,8 @@ def _period(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
     return ctx.text[max(0, c.start - 2) : c.start].endswith(tuple(f.lexicon.traps.period_before))
 
 
-_FINANCIAL = frozenset("壹贰叁肆伍陆柒捌玖拾佰仟")
-
-
 def _financial_alone(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
-    return c.num_end - c.num_start == 1 and ctx.text[c.num_start] in _FINANCIAL
+    return c.num_end - c.num_start == 1 and ctx.text[c.num_start] in f.lexicon.traps.financial_digits
 
 
 TRAP_RULES: dict[str, Callable[[QuantityFinder, _Context, Candidate], bool]] = {

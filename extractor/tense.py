@@ -32,8 +32,6 @@ from .structure import SectionSpan
 
 __all__ = ["Context", "Tenses", "plan_end"]
 
-# Genres that report what was done; a part of them without a heading of its own looks back.
-_REVIEW_GENRES = frozenset({"work_summary", "statistical_bulletin", "news_writeup"})
 _TENS = {"十": 10, "十一": 11, "十二": 12, "十三": 13, "十四": 14, "十五": 15, "十六": 16, "十七": 17}
 _PLAN = regex.compile(r"[“\"‘]?(十[一二三四五六七]?)五[”\"’]?")
 _YEAR = regex.compile(r"(?<![0-9])((?:19|20)[0-9]{2})年(?!代)")
@@ -72,6 +70,7 @@ class Tenses:
         self._not_cues = tuple(rules.heading_not_cues)
         self._cues = tuple(rules.heading_cues)
         self._review_openers = tuple(t.review_openers)
+        self._review_genres = frozenset(t.review_genres)
         self._not_before = tuple(t.year_not_period_before)
         self._not_after = tuple(t.year_not_period_after)
         # One pass finds every period anchor; the last one before the number wins.
@@ -115,7 +114,7 @@ class Tenses:
     ) -> Callable[[int], Context]:
         """A function giving the tense and section period at a position of ``text``."""
         cache: dict[str, Context] = {}
-        review_default = genre in _REVIEW_GENRES
+        review_default = genre in self._review_genres
         # Figures in a 2026 report's review are 2025's; a 2025 summary's are 2025's.
         review_year = None if doc_year is None else (doc_year if review_default else doc_year - 1)
         plan_year = None if doc_year is None else (doc_year + 1 if review_default else doc_year)
