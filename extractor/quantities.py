@@ -34,6 +34,18 @@ _MAGNITUDE_VALUES = {
 # Clause boundaries: context cues and qualifiers never reach across these.
 _CLAUSE_END = frozenset("，,。；;！？!?：:\n、（）()")
 _HUNDRED = Decimal(100)
+_ONE = Decimal(1)
+# The number pattern's alternative that matched, by the last group it closed (m.lastgroup).
+_FORM = {
+    "dbl": "dbl",
+    "pnum": "pct",
+    "nom": "den",
+    "ar": "ar",
+    "ch": "ch",
+    "bare": "bare",
+    "bare2": "bare",
+}
+_FORM_RULE = {"dbl": "doubling", "pct": "percent_words", "den": "fraction"}
 _HAN = regex.compile(r"\p{Han}")
 
 
@@ -161,6 +173,10 @@ class QuantityFinder:
         self._unit_lengths = sorted({len(s) for s in lex.units}, reverse=True)
         self._magnitudes = sorted(num.magnitudes, key=len, reverse=True)
         self._separators = sorted(num.range_separators, key=len, reverse=True)
+        # First characters: one set look-up rules out most positions before the loops above.
+        self._unit_first = frozenset(u[0] for u in lex.units)
+        self._magnitude_first = frozenset(m[0] for m in num.magnitudes)
+        self._separator_first = frozenset(sep[0] for sep in num.range_separators)
         self._prefix = lex.qualifier_markers("prefix")
         self._not_prefix = tuple(sorted(lex.qualifiers.not_prefix, key=len, reverse=True))
         self._prefix_lengths = sorted({len(s) for s in self._prefix}, reverse=True)
@@ -213,11 +229,16 @@ class QuantityFinder:
         Most numerals in a report are not quantities (一是, 进一步, 统一); this skips them with one
         set look-up.  A numeral holding 万/亿 may be a bare magnitude, so it always goes on.
         """
-        nxt = text[m.end() : m.end() + 1]
-        return nxt in self._tail_starts or any(ch in "万亿" for ch in m.group(0))
+        end = m.end()
+        if text[end : end + 1] in self._tail_starts:
+            return True
+        surface = m.group(0)
+        return "万" in surface or "亿" in surface
 
     # ------------------------------------------------------------------ reading forward
     def _unit_at(self, text: str, pos: int) -> UnitSpec | None:
+        if text[pos : pos + 1] not in self._unit_first:
+            return None
         for length in self._unit_lengths:
             spec = self._units.get(text[pos : pos + length])
             if spec is not None:
@@ -225,6 +246,8 @@ class QuantityFinder:
         return None
 
     def _magnitude_at(self, text: str, pos: int) -> str | None:
+        if text[pos : pos + 1] not in self._magnitude_first:
+            return None
         for mag in self._magnitudes:
             if text.startswith(mag, pos):
                 return mag
@@ -236,7 +259,7 @@ class QuantityFinder:
         Returns (end, magnitude factor, infix marker, unit, whether a magnitude was read).  A unit
         is tried before a magnitude at each step, so 千米/千瓦/千公顷 win over 千 + 米.
         """
-        factor = Decimal(1)
+        factor = _ONE  # the very object: callers skip multiplying by it
         infix: str | None = None
         had_magnitude = False
         while pos < len(text):
@@ -283,14 +306,15 @@ class QuantityFinder:
     # ------------------------------------------------------------------ numerals
     def _numeral(self, m: regex.Match[str]) -> tuple[Decimal, Decimal | None, UnitSpec | None, bool] | None:
         """(value, upper bound of an approximate pair, implied unit, Chinese?) or None."""
-        if m.group("dbl") is not None:
+        form = _FORM[m.lastgroup]
+        if form == "dbl":
             return Decimal(self._doublings[m.group("dbl")]), None, self._unit_multiple, True
-        if m.group("pct") is not None:
+        if form == "pct":
             try:
                 return parse_number(m.group("pnum")), None, self._per_words[m.group("pct")], True
             except NumberParseError:
                 return None
-        if m.group("den") is not None:
+        if form == "den":
             try:
                 den, nom = parse_number(m.group("den")), parse_number(m.group("nom"))
             except NumberParseError:
@@ -298,11 +322,10 @@ class QuantityFinder:
             if den == 0:
                 return None
             return divide(multiply(nom, _HUNDRED), den), None, self._unit_percent, True
-        bare = m.group("bare") or m.group("bare2")
-        if bare is not None:
-            return self._bare_values[bare], None, None, True
-        surface = m.group("ar") or m.group("ch")
-        chinese = m.group("ch") is not None
+        surface = m.group(0)
+        if form == "bare":
+            return self._bare_values[surface], None, None, True
+        chinese = form == "ch"
         try:
             return parse_number(surface.replace("－", "-")), None, None, chinese
         except NumberParseError:
@@ -404,10 +427,11 @@ class QuantityFinder:
             m = self._number.search(text, pos)
             if m is None:
                 break
+            form = _FORM[m.lastgroup]
             if (
-                (m.group("ar") is not None or m.group("ch") is not None)
+                (form == "ar" or form == "ch")
                 and not self._may_be_quantity(text, m)
-                and not (m.group("ar") is not None and self._ratio_cue(text, m.start()) is not None)
+                and not (form == "ar" and self._ratio_cue(text, m.start()) is not None)
             ):
                 pos = m.end()
                 continue  # no unit, magnitude, qualifier or range can follow: not a quantity
@@ -451,35 +475,30 @@ class QuantityFinder:
 
     def _candidate(self, text: str, m: regex.Match[str]) -> tuple[Candidate | None, int]:
         num_start, num_end = m.span()
-        if m.group("ch") is not None and len(m.group("ch")) > 1 and m.group("ch")[-1] in "千百":
+        form = _FORM[m.lastgroup]
+        if form == "ch" and num_end - num_start > 1 and text[num_end - 1] in "千百":
             # 十万千瓦, 三千米: the last 千 belongs to the unit when a unit starts there.
             unit_there = self._unit_at(text, num_end - 1)
-            if unit_there is not None and unit_there.surface[0] == m.group("ch")[-1]:
+            if unit_there is not None and unit_there.surface[0] == text[num_end - 1]:
                 shorter = self._number.match(text, num_start, num_end - 1)
                 if shorter is not None:
                     m = shorter
                     num_end = m.end()
+                    form = _FORM[m.lastgroup]
         parsed = self._numeral(m)
         if parsed is None:
             return None, m.end()
         value, value_max, unit, chinese = parsed
-        rule = (
-            "doubling"
-            if m.group("dbl")
-            else "percent_words"
-            if m.group("pct")
-            else "fraction"
-            if m.group("den")
-            else "unit"
-        )
+        rule = _FORM_RULE.get(form, "unit")
         end, factor, infix, tail_unit, had_mag = self._read_tail(text, num_end)
         if unit is None:
             unit = tail_unit
         else:
             end = num_end  # 百分之五 / 三分之一 carry their own unit
-        value = multiply(value, factor)
-        if value_max is not None:
-            value_max = multiply(value_max, factor)
+        if factor is not _ONE:
+            value = multiply(value, factor)
+            if value_max is not None:
+                value_max = multiply(value_max, factor)
         qualifier, marker = "exact", None
         if value_max is not None:
             qualifier, marker = "range", None
@@ -491,7 +510,7 @@ class QuantityFinder:
         # A range: 6.5%－7%, 3至5个, 3—5万元, 1.2万—1.5万人.  The second bound comes back scaled.
         lower_scaled = False
         if value_max is None and infix is None:
-            rng = self._range_tail(text, end, unit, per_word=m.group("pct"))
+            rng = self._range_tail(text, end, unit, per_word=m.group("pct") if form == "pct" else None)
             if rng is not None:
                 end, hi, hi_unit, hi_factor, sep = rng
                 if unit is None and hi_unit is None and factor == 1:
@@ -509,7 +528,7 @@ class QuantityFinder:
                 if unit is not None and not lower_scaled:
                     value = multiply(value, unit.scale)
                     lower_scaled = True
-        if unit is not None and not lower_scaled:
+        if unit is not None and not lower_scaled and unit.scale != 1:
             value = multiply(value, unit.scale)
             if value_max is not None:
                 value_max = multiply(value_max, unit.scale)
@@ -531,7 +550,8 @@ class QuantityFinder:
             if adverb is not None:  # 至少引进5个: the marker is not adjacent, so not in the span
                 qualifier, marker = self._adverb_of[adverb.group(1)], adverb.group(1)
         if unit is None:
-            rule = "bare" if had_mag or any(c in "万亿" for c in m.group(0)) else "no_unit"
+            surface = text[num_start:num_end]
+            rule = "bare" if had_mag or "万" in surface or "亿" in surface else "no_unit"
         kind = unit.kind if unit is not None else "other"
         cand = Candidate(
             start,
@@ -554,6 +574,8 @@ class QuantityFinder:
         self, text: str, pos: int, unit: UnitSpec | None, per_word: str | None = None
     ) -> tuple[int, Decimal, UnitSpec | None, Decimal, str] | None:
         """The second bound of a range starting at ``pos``: (end, value, unit, magnitude, separator)."""
+        if text[pos : pos + 1] not in self._separator_first:
+            return None
         for sep in self._separators:
             if text.startswith(sep, pos):
                 break
@@ -568,7 +590,7 @@ class QuantityFinder:
                 return None
             parsed = self._numeral(m)
             return None if parsed is None else (m.end(), parsed[0], unit, Decimal(1), sep)
-        if m.group("ar") is None and m.group("ch") is None:
+        if _FORM[m.lastgroup] not in ("ar", "ch"):
             return None
         parsed = self._numeral(m)
         if parsed is None or parsed[1] is not None:
@@ -580,8 +602,8 @@ class QuantityFinder:
             return None
         if unit is not None and hi_unit is None:
             return None
-        hi = multiply(parsed[0], factor)
-        if hi_unit is not None:
+        hi = parsed[0] if factor is _ONE else multiply(parsed[0], factor)
+        if hi_unit is not None and hi_unit.scale != 1:
             hi = multiply(hi, hi_unit.scale)
         return end, hi, hi_unit, factor, sep
 
