@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 import regex
 
@@ -58,11 +59,16 @@ class _Suffixes:
     """Which of a word list a text ends with (longest first), in a few set look-ups."""
 
     def __init__(self, words: Sequence[str]) -> None:
-        self._words = frozenset(words)
-        self._lengths = sorted({len(w) for w in self._words}, reverse=True)
+        self._words = frozenset(w for w in words if w)
+        # The lengths of the words ending in each character, longest first: most texts end in a
+        # character no word ends in, which one look-up tells.
+        lengths: dict[str, set[int]] = {}
+        for w in self._words:
+            lengths.setdefault(w[-1], set()).add(len(w))
+        self._lengths = {ch: tuple(sorted(ns, reverse=True)) for ch, ns in lengths.items()}
 
     def longest(self, text: str) -> str | None:
-        for n in self._lengths:
+        for n in self._lengths.get(text[-1:], ()):
             tail = text[-n:]
             if len(tail) == n and tail in self._words:
                 return tail
@@ -144,6 +150,8 @@ class Classifier:
         self._own_region = tuple(rules.object.own_region)
         self._shares = tuple(rules.object.shares)
         self._links_at_start = _pattern([*rules.links, *rules.object.indicator_leads])
+        # Reports name the same few figures again and again: decided once per (text, kind, region).
+        self._indicator_memo = lru_cache(maxsize=16384)(self._indicator)
 
     # ------------------------------------------------------------------ helpers
     def _strip_links(self, text: str) -> str:
@@ -341,7 +349,8 @@ class Classifier:
             if ch.isdigit() or ch in "%‰":
                 after, cut_at_number = after[:i], True
                 break
-        after = _PAREN_HEAD.sub("", after)  # 33.7万千瓦（不包括农业运输车）: a note, not the object
+        if after[:1] in "（(":
+            after = _PAREN_HEAD.sub("", after)  # 33.7万千瓦（不包括农业运输车）: a note, not the object
         if cut_at_number:
             # 5个地级市和5个县级城市: the next bound's list word is not part of this object.
             j = max(after.rfind(w) for w in self._conjunctions)
@@ -375,7 +384,8 @@ class Classifier:
 
     def _object_before(self, core: str) -> str | None:
         """The noun phrase that ends the text before a number: 解决问题270个 → 问题."""
-        core = _PAREN_TAIL.sub("", core)
+        if core[-1:] in "）)":
+            core = _PAREN_TAIL.sub("", core)
         spans = self._verb_spans(core)
         # Verbs that close the phrase after a noun belong to it: 科技创新投入 (investment), 牛出栏,
         # 棚户区住房改造开工.  Find the run of adjacent verbs at the end; with a noun before it
@@ -408,7 +418,10 @@ class Classifier:
             noun = core[spans[-2][1] if len(spans) > 1 else 0 : spans[-1][0]]
             if noun in self._adverbs:
                 noun = ""
-        noun = self._strip_determiners(self._year_head.sub("", noun.strip()))
+        noun = noun.strip()
+        if "年" in noun:
+            noun = self._year_head.sub("", noun)
+        noun = self._strip_determiners(noun)
         while noun[:2] in self._adverbs or noun[:1] in self._adverbs:
             noun = noun[2:] if noun[:2] in self._adverbs else noun[1:]
         noun = noun.strip("的")
@@ -436,12 +449,12 @@ class Classifier:
         a list's bounds are visited once.
         """
         out: dict[int, str] = {}
-        breaks = _break_positions(text, _CLAUSE_BREAK_NO_LIST)
+        clauses = _Breaks(text, _CLAUSE_BREAK_NO_LIST)
         fenbie = [m.start() for m in regex.finditer("分别", text)]
         i = 0
         while i < len(cands):
             c = cands[i]
-            clause_start, _ = _around(breaks, c.start, c.end, len(text))
+            clause_start, _ = clauses.around(c.start, c.end)
             k = bisect_left(fenbie, c.start - 1) - 1
             if k < 0 or fenbie[k] < clause_start:
                 i += 1
@@ -489,17 +502,17 @@ class Classifier:
         prev_direction_rule = ""
         carried: str | None = None
         distributed = self._distributed(text, cands)
-        clause_breaks = _break_positions(text, _CLAUSE_BREAK)
-        sentence_breaks = _break_positions(text, _SENTENCE_BREAK)
-        line_breaks = _break_positions(text, "\n")
+        clause_breaks = _Breaks(text, _CLAUSE_BREAK)
+        sentence_breaks = _Breaks(text, _SENTENCE_BREAK)
+        line_breaks = _Breaks(text, "\n")
         # Cues and period anchors are found once for the text (linear in its length, however
         # long a sentence or a list is) and looked up per number.
         status_cues = self._status_cue_positions(text)
         anchors = self.tenses.anchors(text, doc_year)
         anchor_ends = [a[1] for a in anchors]
         for index, c in enumerate(cands):
-            clause_start, clause_end = _around(clause_breaks, c.start, c.end, len(text))
-            sentence_start, _ = _around(sentence_breaks, c.start, c.end, len(text))
+            clause_start, clause_end = clause_breaks.around(c.start, c.end)
+            sentence_start, _ = sentence_breaks.around(c.start, c.end)
             same_clause = prev_end >= clause_start
             before = text[prev_end if same_clause else clause_start : c.start].strip()
             rules: list[str] = []
@@ -593,10 +606,10 @@ class Classifier:
 
             # The object first; then the words before the number, which still hold a verb that
             # belongs to the indicator's name (经济增长, 居民消费价格涨幅).
-            meaning.indicator = self._indicator(meaning.object, c.kind, own) or self._indicator(
+            meaning.indicator = self._indicator_memo(meaning.object, c.kind, own) or self._indicator_memo(
                 before, c.kind, own
             )
-            paragraph_start, _ = _around(line_breaks, c.start, c.end, len(text))
+            paragraph_start, _ = line_breaks.around(c.start, c.end)
             a = bisect_right(anchor_ends, c.start) - 1
             period = anchors[a][2] if a >= 0 and anchors[a][0] >= paragraph_start else None
             if period is None or (
@@ -635,18 +648,49 @@ def _share_tail(subjects: list[str]) -> list[str]:
     return subjects
 
 
-def _break_positions(text: str, chars: str) -> list[int]:
-    """Sorted positions of every character of ``chars`` in ``text``."""
-    return [m.start() for m in regex.finditer(f"[{regex.escape(chars)}]", text)]
+class _Breaks:
+    """The breaks (characters of ``chars``) around spans of ``text``, asked for in text order.
+
+    :meth:`around` scans only the text between the previous span and this one (backwards for
+    the break before, forwards for the break after, each remembered), so asking for every
+    number of a document reads the text about once, however long its sentences.  A span before
+    the previous one is answered by a fresh scan.
+    """
+
+    __slots__ = ("_after", "_back", "_end", "_forward", "_left", "_start", "_text")
+
+    def __init__(self, text: str, chars: str) -> None:
+        cls = f"[{regex.escape(chars)}]"
+        self._forward = _compiled(cls)
+        self._back = _compiled(f"(?r){cls}")
+        self._text = text
+        self._start = 0  # the last start asked for, and the span start it gave
+        self._left = 0
+        self._end = 0  # the last end asked for, and the break at or after it
+        self._after = -1
+
+    def around(self, start: int, end: int) -> tuple[int, int]:
+        """The span between the break before ``start`` and the first break at or after ``end``."""
+        text = self._text
+        if start >= self._start:
+            m = self._back.search(text, self._start, start)
+            left = m.start() + 1 if m is not None else self._left
+        else:
+            m = self._back.search(text, 0, start)
+            left = m.start() + 1 if m is not None else 0
+        self._start, self._left = start, left
+        if self._end <= end <= self._after:
+            right = self._after
+        else:
+            m = self._forward.search(text, end)
+            right = m.start() if m is not None else len(text)
+            self._end, self._after = end, right
+        return left, right
 
 
-def _around(breaks: list[int], start: int, end: int, length: int) -> tuple[int, int]:
-    """The span between the break before ``start`` and the first break at or after ``end``."""
-    i = bisect_left(breaks, start)
-    left = breaks[i - 1] + 1 if i > 0 else 0
-    j = bisect_left(breaks, end, lo=i)
-    right = breaks[j] if j < len(breaks) else length
-    return left, right
+@cache
+def _compiled(pattern: str) -> regex.Pattern[str]:
+    return regex.compile(pattern)
 
 
 def _ends_with_prefix(text: str, pos: int, words: tuple[str, ...]) -> str | None:

@@ -34,11 +34,10 @@ from .models import (
     Money,
     Multiple,
     Percentage,
-    Qualifier,
     RulesUsed,
     Section,
-    Status,
     Unit,
+    constructed,
 )
 from .normalize import Normalized, fold_ideographs, normalize
 from .numbers import plain
@@ -269,25 +268,30 @@ class Extractor:
         cls = _METRIC_CLASSES.get(cand.kind, Measure)
         # The values come from checked data files and rules: build without re-validating (the
         # hot loop); tests validate every kind of output line against the models and the schema.
-        return cls.model_construct(
-            source=source,
-            start=start,
-            end=end,
-            text=text[start:end],
-            value=plain(cand.value),
-            value_max=None if cand.value_max is None else plain(cand.value_max),
-            unit=unit,
-            qualifier=cast(Qualifier, cand.qualifier),
-            marker=cand.marker,
-            kind=cast(Kind, cand.kind),
-            object=meaning.object,
-            indicator=meaning.indicator,
-            direction=cast(_OptionalDirection, meaning.direction),
-            status=cast(Status, meaning.status),
-            period=meaning.period,
-            section_id=section_id,
-            item_id=item_id,
-            rule=",".join((cand.rule, *meaning.rules)),
+        # Every field, in the model's order (what model_construct would build).
+        return constructed(
+            cls,
+            {
+                "source": source,
+                "start": start,
+                "end": end,
+                "text": text[start:end],
+                "type": "metric",
+                "value": plain(cand.value),
+                "value_max": None if cand.value_max is None else plain(cand.value_max),
+                "unit": unit,
+                "qualifier": cand.qualifier,
+                "marker": cand.marker,
+                "kind": cand.kind,
+                "object": meaning.object,
+                "indicator": meaning.indicator,
+                "direction": meaning.direction,
+                "status": meaning.status,
+                "period": meaning.period,
+                "section_id": section_id,
+                "item_id": item_id,
+                "rule": ",".join((cand.rule, *meaning.rules)),
+            },
         )
 
 

@@ -93,3 +93,21 @@ def test_output_lines_validate_against_the_schema_file() -> None:
     assert {d["type"] for d in lines} >= {"metric", "section", "focus_item", "document"}
     for line in lines:
         jsonschema.validate(line, schema)
+
+
+def test_constructed_sets_what_model_construct_sets() -> None:
+    """The pipeline's fast constructor gives the same instance state as model_construct."""
+    from extractor import extract
+    from extractor.models import constructed
+
+    for metric in extract("全年新增城镇就业1.2万人，增长5%左右，融资8000余万元。").metrics:
+        values = {name: getattr(metric, name) for name in type(metric).model_fields}
+        fast = constructed(type(metric), dict(values))
+        slow = type(metric).model_construct(**values)
+        assert fast == slow
+        assert fast.model_fields_set == slow.model_fields_set == set(type(metric).model_fields)
+        assert list(fast.__dict__) == list(slow.__dict__)  # field order, as model_construct builds it
+        assert fast.model_dump(mode="json") == slow.model_dump(mode="json")
+        assert validate_record(fast.model_dump(mode="json")) == slow
+        with pytest.raises(ValidationError):
+            fast.value = Decimal(1)  # type: ignore[misc]  # still frozen
