@@ -22,12 +22,14 @@ import io
 import logging
 import os
 import pickle
+import string
 import sys
 import tempfile
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
+from math import log
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,7 @@ __all__ = ["Segmenter", "cache_location", "get_segmenter"]
 
 
 _IMPORT_LOCK = threading.Lock()
+_ASCII_ALNUM = frozenset(string.ascii_letters + string.digits)
 
 
 def _import_jieba() -> Any:
@@ -160,6 +163,10 @@ class Segmenter:
             self._tokenizer.load_userdict(str(p))
         for word in settings.remove:
             self._tokenizer.del_word(word)
+        # What boundaries() needs of jieba: its block pattern, and the table's log total.
+        self._blocks = jieba.re_han_default.finditer
+        self._logtotal = log(self._tokenizer.total)
+        self._logp: dict[str, float] = {}
 
     def words(self, text: str) -> list[str]:
         """Words of ``text`` (dictionary only, ``HMM=False``, so results never depend on a model)."""
@@ -168,13 +175,79 @@ class Segmenter:
 
     @lru_cache(maxsize=65536)  # noqa: B019 - one segmenter per process; clauses repeat a lot
     def boundaries(self, text: str) -> frozenset[int]:
-        """Offsets in ``text`` where a word starts or ends."""
+        """Offsets in ``text`` where a word starts or ends: those of :meth:`words`, computed here.
+
+        This is jieba's own dictionary segmentation (``lcut(HMM=False)``: blocks of Han
+        characters, letters and digits cut along the most probable route through the words of
+        the dictionary; every other character a word, CR LF one), with its two passes (the graph
+        of words, then the route) done in one and the words' log frequencies kept between
+        calls: about three times faster, and the same offsets (``tests/test_segment.py`` compares
+        them with :meth:`words` on every clause of the sample reports and on random text).
+        """
         out = {0}
-        pos = 0
-        for w in self.words(text):
-            pos += len(w)
-            out.add(pos)
+        last = 0
+        for m in self._blocks(text):
+            start, end = m.span()
+            self._gap(text, last, start, out)
+            self._route(text[start:end], start, out)
+            last = end
+        self._gap(text, last, len(text), out)
         return frozenset(out)
+
+    @staticmethod
+    def _gap(text: str, start: int, end: int, out: set[int]) -> None:
+        # Outside the blocks each character is a word, but CR LF is one.
+        for p in range(start + 1, end + 1):
+            if not (text[p - 1] == "\r" and p < end and text[p] == "\n"):
+                out.add(p)
+
+    def _route(self, block: str, offset: int, out: set[int]) -> None:
+        freq = self._tokenizer.FREQ
+        logp = self._logp
+        logtotal = self._logtotal
+        n = len(block)
+        score = [0.0] * (n + 1)
+        ends = [0] * n
+        for k in range(n - 1, -1, -1):
+            # jieba.Tokenizer.get_DAG and .calc in one: the words starting at k, the best route.
+            best = 0.0
+            best_end = -1
+            i = k
+            frag = block[k]
+            while True:
+                f = freq.get(frag)
+                if f is None:
+                    break
+                if f:
+                    lp = logp.get(frag)
+                    if lp is None:
+                        lp = logp[frag] = log(f) - logtotal
+                    v = lp + score[i + 1]
+                    if best_end < 0 or v >= best:  # a tie goes to the longer word, as in jieba
+                        best, best_end = v, i
+                i += 1
+                if i >= n:
+                    break
+                frag = block[k : i + 1]
+            if best_end < 0:  # no word starts here: the character alone
+                best, best_end = log(freq.get(block[k]) or 1) - logtotal + score[k + 1], k
+            score[k] = best
+            ends[k] = best_end
+        # Single letters and digits in a row are one word.
+        x = 0
+        letters = False
+        while x < n:
+            y = ends[x] + 1
+            if y - x == 1 and block[x] in _ASCII_ALNUM:
+                letters = True
+            else:
+                if letters:
+                    out.add(offset + x)
+                    letters = False
+                out.add(offset + y)
+            x = y
+        if letters:
+            out.add(offset + n)
 
 
 def _verbs() -> list[str]:

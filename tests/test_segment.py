@@ -121,3 +121,44 @@ def test_loading_the_segmenter_does_not_import_pkg_resources() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def _word_ends(text: str) -> frozenset[int]:
+    """Offsets of the word boundaries of jieba's own ``lcut(HMM=False)``."""
+    out, pos = {0}, 0
+    for word in get_segmenter().words(text):
+        pos += len(word)
+        out.add(pos)
+    return frozenset(out)
+
+
+def test_boundaries_are_jiebas_on_every_clause_of_the_sample_reports() -> None:
+    import regex
+
+    from .conftest import ROOT
+
+    seg = get_segmenter()
+    clauses = [
+        clause
+        for path in sorted((ROOT / "corpora").rglob("*.txt"))
+        for clause in regex.split(r"[，。；：\n]", path.read_text(encoding="utf-8"))
+    ]
+    assert len(clauses) > 500
+    assert [c for c in clauses if seg.boundaries.__wrapped__(seg, c) != _word_ends(c)] == []
+
+
+def test_boundaries_are_jiebas_on_random_text() -> None:
+    import random
+
+    rng = random.Random(14)
+    # Frequent characters (long dictionary words form), letters, digits, punctuation, spaces, CR LF.
+    alphabet = (
+        "的一是在不了有和人这中大为上个国我以要时来用们生到作地于出就分对成会可主发年动同工也能下过"
+        "子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自理起小物现实加量都两体制"
+        "机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数"
+        "正心反明看原又利比或但质气第向道命此变条只没结解问意建月公无系市县乡镇企业项目资金增长投资"
+        "abcXYZ0123456789 ，。、（）%\r\n\t-._#&+"
+    )
+    seg = get_segmenter()
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(5000)]
+    assert [t for t in texts if seg.boundaries.__wrapped__(seg, t) != _word_ends(t)] == []
