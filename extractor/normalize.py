@@ -108,6 +108,8 @@ _FULLWIDTH.update(
     }
 )
 
+_FULLWIDTH_PAIRS = tuple((chr(a), chr(b)) for a, b in _FULLWIDTH.items())
+
 # A full-width point is a decimal point only between digits ("１６．４"); elsewhere it is
 # punctuation, so it is replaced in a second, context-aware step.
 _FW_POINT = regex.compile(r"(?<=[0-9])．(?=[0-9])")
@@ -227,7 +229,10 @@ class Normalized:
 
 def normalize(text: str) -> Normalized:
     """Return the normalised copy of ``text`` with its offset map."""
-    copy = fold_ideographs(text).translate(_FULLWIDTH)
+    copy = fold_ideographs(text)
+    for src, dst in _FULLWIDTH_PAIRS:  # str.translate with a dict costs ~100 ns a character
+        if src in copy:
+            copy = copy.replace(src, dst)
     if "．" in copy:
         copy = _FW_POINT.sub(".", copy)  # one-to-one, length unchanged
     pieces: list[str] = []

@@ -29,7 +29,7 @@ Offsets are code-point indices into the text as given.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -302,14 +302,49 @@ _SOFT = frozenset({"theme", "ordinal", "plain"})
 _SINGLE_OK = frozenset({"chinese", "chinese_paren"})
 
 
+class _LinePattern:
+    """A pattern that matches at line starts only (``(?m)^`` + ``body``), found fast.
+
+    The ``regex`` engine tries ``^`` at every position of the text; a pattern opening with a
+    literal newline lets it jump from newline to newline, about ten times faster.  Matches come
+    out as from ``(?m)^body`` (its groups, without the newline), in order and not overlapping.
+    """
+
+    __slots__ = ("_after_newline", "anchored")
+
+    def __init__(self, body: str) -> None:
+        self.anchored = regex.compile(rf"(?m)^{body}")
+        self._after_newline = regex.compile(rf"(?m)\n{body}")
+
+    def match(self, text: str, pos: int = 0) -> regex.Match[str] | None:
+        """The match at ``pos`` (a line start, or any position ``^`` holds at)."""
+        return self.anchored.match(text, pos)
+
+    def finditer(self, text: str) -> Iterator[regex.Match[str]]:
+        """Every match in ``text`` (group offsets as in ``(?m)^body``; ``start()`` includes the
+        newline, so use the groups)."""
+        pos = 0
+        m = self.anchored.match(text)
+        if m is not None:
+            yield m
+            pos = m.end()
+        while True:
+            # A match may open at ``pos`` itself when the character before it is a newline.
+            m = self._after_newline.search(text, max(pos - 1, 0))
+            if m is None:
+                return
+            yield m
+            pos = m.end()
+
+
 @dataclass(frozen=True, slots=True)
 class _Patterns:
     vocab: StructureVocabulary
     digits: dict[str, int]
-    heading_line: Any
+    heading_line: _LinePattern
     heading_inline: Any
-    theme_line: Any
-    appendix_line: Any
+    theme_line: _LinePattern
+    appendix_line: _LinePattern
     item: Any
     declared: Any
     declared_theme: Any
@@ -360,22 +395,20 @@ def _compile(v: StructureVocabulary) -> _Patterns:
         "circled": rf"(?P<circled>{_cls(v.numerals.circled)})",
         "ordinal": rf"第(?P<ordinal>{cn})(?:{alternation(h.ordinal_marks)})",
     }
-    heading_line = regex.compile(
-        rf"(?m)^{ind}(?P<m>" + "|".join(styles[k] for k in _RANK if k in styles) + ")"
-    )
+    heading_line = _LinePattern(rf"{ind}(?P<m>" + "|".join(styles[k] for k in _RANK if k in styles) + ")")
     inline = [styles[k] for k in h.inline_styles]
     heading_inline = regex.compile(rf"(?<={ends})[ \u3000]*(?P<m>" + "|".join(inline) + ")")
     punct = '\\s，,。；;：:“”"、！？!?'
-    theme_line = regex.compile(
-        rf"(?m)^{ind}(?P<head>[^{punct}]{{2,{th.max_head_chars}}})[，,]"
+    theme_line = _LinePattern(
+        rf"{ind}(?P<head>[^{punct}]{{2,{th.max_head_chars}}})[，,]"
         rf"(?:{alternation(th.connectors)})[“\"](?P<theme>[^”\"\n]{{1,{th.max_theme_chars}}})[”\"]"
         rf"(?P<action>[^，,。；;！？!?\n“”]{{1,{th.max_action_chars}}})[。！!；;]"
     )
     cues = alternation(ap.cues)
     notes = alternation(ap.note_cues)
     sp = "[ \t\u3000]*"
-    appendix_line = regex.compile(
-        rf"(?m)^{ind}(?:(?P<cue>(?:{cues})(?:{sp}[0-9０-９{''.join(digits)}{ten}]+)?)"
+    appendix_line = _LinePattern(
+        rf"{ind}(?:(?P<cue>(?:{cues})(?:{sp}[0-9０-９{''.join(digits)}{ten}]+)?)"
         rf"(?:{sp}[:：]{sp}|[ \t\u3000]+|(?<=[0-9０-９{''.join(digits)}{ten}])|(?=\n|$))"
         rf"(?P<title>[^\n]{{0,{ap.max_title_chars}}}?)|(?P<note>{notes}){sp}[:：]?){sp}$"
     )
@@ -387,7 +420,12 @@ def _compile(v: StructureVocabulary) -> _Patterns:
     )
     num = rf"(?:[0-9０-９]{{1,3}}|(?:{d}|{ten}|{_cls(v.numerals.count_only)}){{1,3}})"
     pre = f"(?P<pre>{alternation(dc.prefixes)})?" if dc.prefixes else "(?P<pre>(?!))?"
+    # Every match starts with a prefix's or a numeral's first character: the lookahead lets the
+    # engine skip the others fast.
+    first = {w[0] for w in dc.prefixes} | set("0123456789０１２３４５６７８９") | set(digits)
+    first |= set(v.numerals.ten) | set(v.numerals.count_only)
     declared = regex.compile(
+        rf"(?=[{regex.escape(''.join(sorted(first)))}])"
         rf"(?<![第0-9０-９{''.join(digits)}{ten}]){pre}(?P<num>{num})(?:{alternation(dc.units)})"
     )
     declared_theme = regex.compile(

@@ -738,3 +738,30 @@ def test_real_report_trees(doc: str, top: list[str | None]) -> None:
     assert all(c.ok for c in s.checks)
     for x in s.sections:  # headings are short text, never a number or a whole paragraph
         assert 0 < len(x.heading) <= 60 and any("\u4e00" <= ch <= "\u9fff" for ch in x.heading)
+
+
+def test_line_patterns_find_what_a_multiline_caret_finds() -> None:
+    """The fast line-start search gives the matches of ``(?m)^…``, in every line-break style."""
+    import random
+
+    from extractor.structure import _patterns
+
+    from .conftest import ROOT
+
+    p = _patterns()
+    rng = random.Random(5)
+    texts = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "corpora").rglob("*.txt"))]
+    texts += [
+        "".join(
+            line + rng.choice(["\n", "\r\n", "\r", "\u2028", "\n\n", "\u3000\n"]) for line in t.split("\n")
+        )
+        for t in texts
+    ]
+    texts += ["一、总体要求\n（一）稳增长。\n第二部分\n附件1\n", "\n\n一、开头", "二、"]
+    found = 0
+    for text in texts:
+        for pattern in (p.heading_line, p.theme_line, p.appendix_line):
+            slow = [(m.span(1), m.groupdict()) for m in pattern.anchored.finditer(text)]
+            assert [(m.span(1), m.groupdict()) for m in pattern.finditer(text)] == slow
+            found += len(slow)
+    assert found > 50
