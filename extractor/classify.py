@@ -8,6 +8,7 @@ with the length of the document.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ _CLAUSE_BREAK_NO_LIST = "，,。；;！？!?：:\n《》"
 _PAREN_TAIL = regex.compile(r"[（(][^（）()]{0,16}[）)]$")
 _PAREN_HEAD = regex.compile(r"^[（(][^（）()]{0,30}[）)]")
 _SENTENCE_BREAK = "。！？!?\n；;"
-_QUOTED = regex.compile(r"“[^“”\n]{0,40}”|\"[^\"\n]{0,40}\"|《[^《》\n]{0,40}》")
+_QUOTED = re.compile(r"“[^“”\n]{0,40}”|\"[^\"\n]{0,40}\"|《[^《》\n]{0,40}》")
 _HAN_CHAR = regex.compile(r"\p{Han}")
 _QUOTE_CHARS = str.maketrans("", "", "“”\"'‘’「」")
 # Object-bearing kinds: "182名领导干部" counts 领导干部 (after the number); a money or percent
@@ -51,8 +52,10 @@ _THRESHOLD_PHRASE = regex.compile(
 _ADVERBIAL = regex.compile(r"在.{0,12}[中上下内里]")
 
 
-def _pattern(words: Sequence[str]) -> regex.Pattern[str]:
-    return regex.compile(alternation(words))
+def _pattern(words: Sequence[str]) -> re.Pattern[str]:
+    """Any of ``words``, longest first.  The standard library's engine finds a plain alternation of
+    words two to four times faster than ``regex`` does (same matches: leftmost, longest first)."""
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))))
 
 
 class _Suffixes:
@@ -146,7 +149,7 @@ class Classifier:
         self._people_heads = _pattern(lex.context.bare_magnitude.people_heads)
         self._indicator_of = {alias: ind.id for ind in lex.indicators for alias in ind.aliases}
         self._indicator_kinds = {ind.id: frozenset(ind.kinds) for ind in lex.indicators if ind.kinds}
-        self._indicator_pattern = _pattern(list(self._indicator_of))
+        self._indicator_pattern = regex.compile(alternation(list(self._indicator_of)))  # found overlapped
         self._own_region = tuple(rules.object.own_region)
         self._shares = tuple(rules.object.shares)
         self._links_at_start = _pattern([*rules.links, *rules.object.indicator_leads])
@@ -169,7 +172,7 @@ class Classifier:
 
     def _verb_spans(self, clause: str) -> list[tuple[int, int]]:
         """Verb occurrences in ``clause`` that fall on word boundaries."""
-        matches = [m.span() for m in self._verbs.finditer(clause, overlapped=False)]
+        matches = [m.span() for m in self._verbs.finditer(clause)]
         if not matches:
             return []
         bounds = get_segmenter().boundaries(clause)

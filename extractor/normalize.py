@@ -28,7 +28,7 @@ from pydantic import ValidationInfo, field_validator
 
 from .lexicon import StrictModel, load_data
 
-__all__ = ["Normalized", "fold_ideographs", "normalize"]
+__all__ = ["Normalized", "fold_ideographs", "normalize", "normalize_folded"]
 
 
 class RadicalsFile(StrictModel):
@@ -229,7 +229,12 @@ class Normalized:
 
 def normalize(text: str) -> Normalized:
     """Return the normalised copy of ``text`` with its offset map."""
-    copy = fold_ideographs(text)
+    return normalize_folded(fold_ideographs(text))
+
+
+def normalize_folded(copy: str) -> Normalized:
+    """:func:`normalize` of a text already passed through :func:`fold_ideographs` (the pipeline
+    folds once for the structure layer and the number layer)."""
     for src, dst in _FULLWIDTH_PAIRS:  # str.translate with a dict costs ~100 ns a character
         if src in copy:
             copy = copy.replace(src, dst)

@@ -12,7 +12,7 @@ import hashlib
 import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -39,7 +39,7 @@ from .models import (
     Unit,
     constructed,
 )
-from .normalize import Normalized, fold_ideographs, normalize
+from .normalize import Normalized, fold_ideographs, normalize_folded
 from .numbers import plain
 from .quantities import Candidate, QuantityFinder, Rejection
 from .rulefiles import Rules, builtin_rules, builtin_sha256, load_rules, rules_from_env
@@ -169,11 +169,11 @@ class Extractor:
         # Traditional text is read through a Simplified copy of the same length (script.py), so
         # offsets found in the copy index ``text``; records take their text from ``text``.
         read = to_simplified(text) if script == "traditional" else text
-        norm = normalize(read)
-        cands, rejected = self.finder.find(norm.text)
-        # Headings, items and metadata read the text with Kangxi radicals and compatibility
-        # ideographs folded (PDF fonts): the same length again, so their offsets index ``text``.
+        # Everything reads the text with Kangxi radicals and compatibility ideographs folded (PDF
+        # fonts): the same length again, so offsets index ``text``.
         folded = fold_ideographs(read)
+        norm = normalize_folded(folded)
+        cands, rejected = self.finder.find(norm.text)
         structure = find_structure(folded, self._structure)
         meta = read_metadata(folded)
         meanings = self.meanings(folded, norm, cands, structure, meta)
@@ -244,12 +244,12 @@ class Extractor:
     def _structure_records(self, text: str, source: str | None, structure: Structure) -> Iterator[BaseModel]:
         # The structure layer's spans carry exactly the record fields but the text and source.
         for s in structure.sections:
-            yield Section.model_construct(source=source, text=text[s.start : s.end], **asdict(s))
+            yield Section.model_construct(source=source, text=text[s.start : s.end], **_fields(s))
         for i in structure.items:
-            yield FocusItem.model_construct(source=source, text=text[i.start : i.end], **asdict(i))
+            yield FocusItem.model_construct(source=source, text=text[i.start : i.end], **_fields(i))
         for c in structure.checks:
             # The structure layer read ``text`` or its Simplified copy: the record quotes ``text``.
-            yield Check.model_construct(**{**asdict(c), "source": source, "text": text[c.start : c.end]})
+            yield Check.model_construct(**{**_fields(c), "source": source, "text": text[c.start : c.end]})
 
     def _metric(
         self,
@@ -293,6 +293,17 @@ class Extractor:
                 "rule": ",".join((cand.rule, *meaning.rules)),
             },
         )
+
+
+def _fields(span: object) -> dict[str, Any]:
+    """A structure span's fields (all plain values): ``dataclasses.asdict`` without its deep copy."""
+    names = _FIELD_NAMES.get(type(span))
+    if names is None:
+        names = _FIELD_NAMES[type(span)] = tuple(f.name for f in fields(cast(Any, span)))
+    return {name: getattr(span, name) for name in names}
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 @lru_cache(maxsize=1024)

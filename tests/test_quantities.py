@@ -844,3 +844,40 @@ def test_pair_is_two_metrics(text: str, expected: list[tuple[str, str]]) -> None
     found = metrics(text)
     assert [(m.value, unit_name(m)) for m in found] == [(dec(v), u) for v, u in expected]
     assert all(a.end <= b.start for a, b in itertools.pairwise(found))  # no overlap, in order
+
+
+def test_set_phrases_are_found_around_a_numeral_as_in_the_whole_text() -> None:
+    """The trap.phrase rule searches a window around each numeral; a search of the whole text
+    (every phrase, overlapped) must give the same answer for every candidate."""
+    import random
+
+    from extractor.pipeline import get_extractor
+    from extractor.quantities import _Context, _in_trap_phrase
+
+    from .conftest import ROOT
+
+    finder = get_extractor().finder
+    phrases = finder.lexicon.traps.phrases
+    rng = random.Random(7)
+    filler = "全年新增企业项目个亿元万人，。、增长"
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpora").rglob("*.txt"))]
+    for _ in range(300):  # phrases glued to numbers and to each other
+        parts = [rng.choice(phrases) if rng.random() < 0.4 else rng.choice(filler) for _ in range(30)]
+        parts += [str(rng.randint(1, 99)), rng.choice("个项亿万名")]
+        rng.shuffle(parts)
+        texts.append("".join(parts))
+    checked = inside = 0
+    for text in texts:
+        spans = [m.span() for m in finder._trap_phrases.finditer(text, overlapped=True)]
+        ctx = _Context(text)
+        pos = 0
+        while (m := finder._number.search(text, pos)) is not None:
+            pos = m.end()
+            cand, _ = finder._candidate(text, m)
+            if cand is None:
+                continue
+            whole = any(s <= cand.num_start and cand.num_end <= e for s, e in spans)
+            assert _in_trap_phrase(finder, ctx, cand) == whole, (text, cand)
+            checked += 1
+            inside += whole
+    assert checked > 1000 and inside > 50
