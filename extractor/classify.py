@@ -12,7 +12,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 import regex
 
@@ -34,6 +34,7 @@ _SENTENCE_BREAK = "。！？!?\n；;"
 _QUOTED = re.compile(r"“[^“”\n]{0,40}”|\"[^\"\n]{0,40}\"|《[^《》\n]{0,40}》")
 _HAN_CHAR = regex.compile(r"\p{Han}")
 _QUOTE_CHARS = str.maketrans("", "", "“”\"'‘’「」")
+_QUOTE_SET = frozenset(chr(c) for c in _QUOTE_CHARS)
 # Object-bearing kinds: "182名领导干部" counts 领导干部 (after the number); a money or percent
 # figure is a value of what comes before it ("签约额170亿元", "增长5%").
 _AFTER_KINDS = frozenset({"count", "area", "length", "weight", "volume", "energy"})
@@ -153,8 +154,6 @@ class Classifier:
         self._own_region = tuple(rules.object.own_region)
         self._shares = tuple(rules.object.shares)
         self._links_at_start = _pattern([*rules.links, *rules.object.indicator_leads])
-        # Reports name the same few figures again and again: decided once per (text, kind, region).
-        self._indicator_memo = lru_cache(maxsize=16384)(self._indicator)
 
     # ------------------------------------------------------------------ helpers
     def _strip_links(self, text: str) -> str:
@@ -498,6 +497,15 @@ class Classifier:
         indicator is set only for the report's own region).
         """
         own = self.own_region_words(region)
+        decided: dict[tuple[str | None, str], str | None] = {}
+
+        def indicator(name: str | None, kind: str) -> str | None:
+            # Reports name the same few figures again and again: each (text, kind) decided once.
+            key = (name, kind)
+            if key not in decided:
+                decided[key] = self._indicator(name, kind, own)
+            return decided[key]
+
         out: list[Meaning] = []
         prev_end = -1
         prev: Meaning | None = None
@@ -593,7 +601,8 @@ class Classifier:
                 obj = self._carried(text, clause_start, sentence_start)
                 if obj:
                     rules.append("object.carried")
-            obj = obj.translate(_QUOTE_CHARS) if obj else None
+            if obj and not _QUOTE_SET.isdisjoint(obj):
+                obj = obj.translate(_QUOTE_CHARS)
             meaning.object = obj if obj and len(obj) >= 2 else None  # “…服务圈”: never one character
 
             # A goal is announced before its figure (力争…, 预期目标是…); a cue after the number
@@ -609,12 +618,15 @@ class Classifier:
 
             # The object first; then the words before the number, which still hold a verb that
             # belongs to the indicator's name (经济增长, 居民消费价格涨幅).
-            meaning.indicator = self._indicator_memo(meaning.object, c.kind, own) or self._indicator_memo(
-                before, c.kind, own
-            )
-            paragraph_start, _ = line_breaks.around(c.start, c.end)
+            meaning.indicator = indicator(meaning.object, c.kind) or indicator(before, c.kind)
+            # The last anchor before the number names its period if it is in the same paragraph
+            # (surely so when it is in the same sentence: a line break ends a sentence).
             a = bisect_right(anchor_ends, c.start) - 1
-            period = anchors[a][2] if a >= 0 and anchors[a][0] >= paragraph_start else None
+            period = None
+            if a >= 0 and (
+                anchors[a][0] >= sentence_start or anchors[a][0] >= line_breaks.around(c.start, c.end)[0]
+            ):
+                period = anchors[a][2]
             if period is None or (
                 # A figure already achieved cannot be of a year that has not come (2026年拟新增的
                 # 项目 in a 2025 review was counted in 2025): the review's own year.

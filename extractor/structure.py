@@ -28,6 +28,7 @@ Offsets are code-point indices into the text as given.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -420,12 +421,8 @@ def _compile(v: StructureVocabulary) -> _Patterns:
     )
     num = rf"(?:[0-9０-９]{{1,3}}|(?:{d}|{ten}|{_cls(v.numerals.count_only)}){{1,3}})"
     pre = f"(?P<pre>{alternation(dc.prefixes)})?" if dc.prefixes else "(?P<pre>(?!))?"
-    # Every match starts with a prefix's or a numeral's first character: the lookahead lets the
-    # engine skip the others fast.
-    first = {w[0] for w in dc.prefixes} | set("0123456789０１２３４５６７８９") | set(digits)
-    first |= set(v.numerals.ten) | set(v.numerals.count_only)
-    declared = regex.compile(
-        rf"(?=[{regex.escape(''.join(sorted(first)))}])"
+    # The standard library's engine: twice as fast on this one (its look-behind is one character).
+    declared = re.compile(
         rf"(?<![第0-9０-９{''.join(digits)}{ten}]){pre}(?P<num>{num})(?:{alternation(dc.units)})"
     )
     declared_theme = regex.compile(

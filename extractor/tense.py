@@ -119,10 +119,12 @@ class Tenses:
         review_year = None if doc_year is None else (doc_year if review_default else doc_year - 1)
         plan_year = None if doc_year is None else (doc_year + 1 if review_default else doc_year)
 
-        def at(pos: int) -> Context:
+        by_section: dict[str | None, tuple[str | None, int | None]] = {}
+
+        def of_sections(sections: Sequence[SectionSpan]) -> tuple[str | None, int | None]:
             tense: str | None = None
             period: int | None = None
-            for sec in enclosing(pos):
+            for sec in sections:
                 ctx = cache.get(sec.id)
                 if ctx is None:
                     ctx = cache[sec.id] = self.heading(sec.heading, doc_year)
@@ -132,6 +134,16 @@ class Tenses:
                     period = ctx.period
                 if tense is not None and period is not None:
                     break
+            return tense, period
+
+        def at(pos: int) -> Context:
+            sections = enclosing(pos)
+            # The chain of enclosing sections is fixed by the innermost one: decided once for it.
+            key = sections[0].id if sections else None
+            found = by_section.get(key)
+            if found is None:
+                found = by_section[key] = of_sections(sections)
+            tense, period = found
             if tense is None:
                 line_start = text.rfind("\n", 0, pos) + 1
                 if text.startswith(self._review_openers, line_start) or review_default:
