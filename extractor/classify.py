@@ -28,8 +28,8 @@ _CLAUSE_BREAK = "，,。；;！？!?：:\n、《》"
 # The same without 、, for finding a 分别 list's subjects.
 _CLAUSE_BREAK_NO_LIST = "，,。；;！？!?：:\n《》"
 # A parenthesis closing the text before a number: 生产总值(GDP)262.6亿元.
-_PAREN_TAIL = regex.compile(r"[（(][^（）()]{0,16}[）)]$")
-_PAREN_HEAD = regex.compile(r"^[（(][^（）()]{0,30}[）)]")
+_PAREN_TAIL = re.compile(r"[（(][^（）()]{0,16}[）)]$")
+_PAREN_HEAD = re.compile(r"^[（(][^（）()]{0,30}[）)]")
 _SENTENCE_BREAK = "。！？!?\n；;"
 _QUOTED = re.compile(r"“[^“”\n]{0,40}”|\"[^\"\n]{0,40}\"|《[^《》\n]{0,40}》")
 _HAN_CHAR = regex.compile(r"\p{Han}")
@@ -44,13 +44,14 @@ _MAX_LEAD = 14
 # What ends a 、 list of items sharing one opening verb.
 _LIST_BREAK = frozenset("，,。；;：:！？!?\n")
 _NUMERAL_START = frozenset("一二三四五六七八九十两半百千万亿几")
-_CLAUSE_INNER = regex.compile(r"[，,、；;：:]")
+_CLAUSE_INNER = re.compile(r"[，,、；;：:]")
 # "营业收入超亿元的工业企业": a measure, a threshold, 的 and the entities counted.
 _THRESHOLD_PHRASE = regex.compile(
     r"(?P<measure>\p{Han}{2,}?)(?:超过|超|突破|达到|达|在)[^的]{1,12}的(?P<entity>\p{Han}{2,})"
 )
 # An adverbial of place or time (在实际工作中, 在全省范围内), never an object.
-_ADVERBIAL = regex.compile(r"在.{0,12}[中上下内里]")
+_FENBIE = re.compile("分别")
+_ADVERBIAL = re.compile(r"在.{0,12}[中上下内里]")
 
 
 def _pattern(words: Sequence[str]) -> re.Pattern[str]:
@@ -101,7 +102,7 @@ class Classifier:
         self._not_links = tuple(rules.not_links)
         self._comparisons = _Suffixes(rules.object.comparisons)
         ob = rules.object
-        self._comparison_tail = regex.compile(
+        self._comparison_tail = re.compile(
             rf"(?:{alternation(ob.comparison_heads)})"
             rf"(?:(?:19|20)[0-9]{{2}}年(?:末|底|同期)?|{alternation(ob.comparison_bases)})"
             rf"(?:预算|同期|平均)?(?:相比|水平|高出|低出|高|低|多|少|快|慢)?$"
@@ -113,9 +114,9 @@ class Classifier:
         self._inner_links = frozenset(ob.inner_links)
         self._distributive = sorted(ob.distributive.items(), key=lambda kv: -len(kv[0]))
         # One or more determiners opening a phrase: 全年, 其中, 全县 …
-        self._determiner_run = regex.compile(f"^(?:{alternation(rules.object.determiners)})+")
+        self._determiner_run = re.compile(f"^(?:{alternation(rules.object.determiners)})+")
         # A year opening a noun phrase: 2022年万载县农业机械总动力 → 万载县农业机械总动力.
-        self._year_head = regex.compile(
+        self._year_head = re.compile(
             rf"^(?:到|至|在|截至)?(?:19|20)[0-9]{{2}}年(?:{alternation(rules.object.year_parts)})?"
         )
         # The subjects of a 分别 list are split where the bounds would be joined (、, 和, 及 …).
@@ -151,6 +152,7 @@ class Classifier:
         self._indicator_of = {alias: ind.id for ind in lex.indicators for alias in ind.aliases}
         self._indicator_kinds = {ind.id: frozenset(ind.kinds) for ind in lex.indicators if ind.kinds}
         self._indicator_pattern = regex.compile(alternation(list(self._indicator_of)))  # found overlapped
+        self._indicator_any = _pattern(list(self._indicator_of))
         self._own_region = tuple(rules.object.own_region)
         self._shares = tuple(rules.object.shares)
         self._links_at_start = _pattern([*rules.links, *rules.object.indicator_leads])
@@ -166,8 +168,8 @@ class Classifier:
         return text
 
     def _strip_determiners(self, text: str) -> str:
-        stripped: str = self._determiner_run.sub("", text, count=1)
-        return stripped
+        m = self._determiner_run.match(text)
+        return text if m is None else text[m.end() :]
 
     def _verb_spans(self, clause: str) -> list[tuple[int, int]]:
         """Verb occurrences in ``clause`` that fall on word boundaries."""
@@ -207,7 +209,7 @@ class Classifier:
         alias (海洋生产总值, 大湾区经济总量), a share (占GDP比重) or a kind that cannot measure the
         indicator ("20条") gives none.
         """
-        if not obj:
+        if not obj or self._indicator_any.search(obj) is None:  # most texts name none: one scan
             return None
         best = max(
             self._indicator_pattern.finditer(obj, overlapped=True),
@@ -452,11 +454,11 @@ class Classifier:
         """
         out: dict[int, str] = {}
         clauses = _Breaks(text, _CLAUSE_BREAK_NO_LIST)
-        fenbie = [m.start() for m in regex.finditer("分别", text)]
+        fenbie = [m.start() for m in _FENBIE.finditer(text)]
         i = 0
         while i < len(cands):
             c = cands[i]
-            clause_start, _ = clauses.around(c.start, c.end)
+            clause_start = clauses.start_of(c.start)
             k = bisect_left(fenbie, c.start - 1) - 1
             if k < 0 or fenbie[k] < clause_start:
                 i += 1
@@ -523,7 +525,7 @@ class Classifier:
         anchor_ends = [a[1] for a in anchors]
         for index, c in enumerate(cands):
             clause_start, clause_end = clause_breaks.around(c.start, c.end)
-            sentence_start, _ = sentence_breaks.around(c.start, c.end)
+            sentence_start = sentence_breaks.start_of(c.start)
             same_clause = prev_end >= clause_start
             before = text[prev_end if same_clause else clause_start : c.start].strip()
             rules: list[str] = []
@@ -623,9 +625,7 @@ class Classifier:
             # (surely so when it is in the same sentence: a line break ends a sentence).
             a = bisect_right(anchor_ends, c.start) - 1
             period = None
-            if a >= 0 and (
-                anchors[a][0] >= sentence_start or anchors[a][0] >= line_breaks.around(c.start, c.end)[0]
-            ):
+            if a >= 0 and (anchors[a][0] >= sentence_start or anchors[a][0] >= line_breaks.start_of(c.start)):
                 period = anchors[a][2]
             if period is None or (
                 # A figure already achieved cannot be of a year that has not come (2026年拟新增的
@@ -684,8 +684,8 @@ class _Breaks:
         self._end = 0  # the last end asked for, and the break at or after it
         self._after = -1
 
-    def around(self, start: int, end: int) -> tuple[int, int]:
-        """The span between the break before ``start`` and the first break at or after ``end``."""
+    def start_of(self, start: int) -> int:
+        """Where the span holding ``start`` begins: just after the last break before it."""
         text = self._text
         if start >= self._start:
             m = self._back.search(text, self._start, start)
@@ -694,6 +694,12 @@ class _Breaks:
             m = self._back.search(text, 0, start)
             left = m.start() + 1 if m is not None else 0
         self._start, self._left = start, left
+        return left
+
+    def around(self, start: int, end: int) -> tuple[int, int]:
+        """The span between the break before ``start`` and the first break at or after ``end``."""
+        text = self._text
+        left = self.start_of(start)
         if self._end <= end <= self._after:
             right = self._after
         else:

@@ -156,9 +156,12 @@ class QuantityFinder:
         )
         # A look-behind per threshold word (each of fixed width), so that the standard library's
         # engine, which scans about twice as fast as ``regex`` here, can run the pattern.
-        after_threshold = "|".join(
-            f"(?<={re.escape(w)})" for w in sorted(set(num.threshold_words), key=lambda w: (-len(w), w))
-        ) or "(?!)"
+        after_threshold = (
+            "|".join(
+                f"(?<={re.escape(w)})" for w in sorted(set(num.threshold_words), key=lambda w: (-len(w), w))
+            )
+            or "(?!)"
+        )
         self._number = re.compile(
             rf"(?=[{first}])(?:"
             rf"(?P<dbl>{alternation(list(num.doublings))})"
