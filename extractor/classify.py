@@ -360,18 +360,24 @@ class Classifier:
             j = max(after.rfind(w) for w in self._conjunctions)
             if j > 0:
                 after = after[:j]
-        bounds = get_segmenter().boundaries(after) if after else set()
+        # Word boundaries of the whole text after the number, segmented only when a rule needs them.
+        segmented = after
+        boundaries = get_segmenter().boundaries
         spans = self._verb_spans(after) if after else []
         if spans:
             after = after[: spans[0][0]]
         # 110万名高校毕业生在粤就业: a preposition opens an adverbial, not part of the noun.
-        stop = next(
-            (i for i, ch in enumerate(after) if i >= 2 and ch in self._after_stops and i in bounds), None
-        )
-        if stop is not None:
-            after = after[:stop]
+        if not self._after_stops.isdisjoint(after[2:]):
+            bounds = boundaries(segmented)
+            stop = next(
+                (i for i, ch in enumerate(after) if i >= 2 and ch in self._after_stops and i in bounds), None
+            )
+            if stop is not None:
+                after = after[:stop]
         # 5个县级城市新获评…: a one-character adverb of the verb after the noun.
-        while len(after) > 2 and after[-1] in self._after_trailers and len(after) - 1 in bounds:
+        while (
+            len(after) > 2 and after[-1] in self._after_trailers and len(after) - 1 in boundaries(segmented)
+        ):
             after = after[:-1]
         after = after.split("的", 1)[0]  # 9个专班的工作构架: the count is of 专班
         if after in self._adverbs:
