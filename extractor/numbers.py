@@ -92,6 +92,8 @@ def plain(value: Decimal) -> Decimal:
     >>> plain(Decimal("1.000000000000000000000000000E+28"))
     Decimal('10000000000000000000000000000')
     """
+    if value.as_tuple().exponent == 0:  # already an integer written plainly (most values)
+        return value
     if value == value.to_integral_value():
         return value.quantize(_ONE, context=_sized(max(value.adjusted() + 1, 1)))
     return value.normalize(context=_sized(_digits(value)))

@@ -139,6 +139,7 @@ class Extractor:
             sha256 = hashlib.sha256(lexicon.model_dump_json().encode("utf-8")).hexdigest()
         self._rules_used = RulesUsed.model_construct(files=files, sha256=sha256)
         self.finder = QuantityFinder(self.lexicon)
+        self._unit_models: dict[tuple[str | None, str], Unit] = {}
         self.classifier = Classifier(self.lexicon)
 
     @property
@@ -185,8 +186,8 @@ class Extractor:
                     text, source, norm.span_to_original(cand.start, cand.end), cand, meaning, structure
                 )
             )
-        records.sort(key=lambda r: (getattr(r, "start", 0), _TYPE_ORDER.get(getattr(r, "type", ""), 9)))
-        counts = Counter(getattr(r, "type", "") for r in records)
+        records.sort(key=_document_order)
+        counts = Counter(r.type for r in records)  # type: ignore[attr-defined]
         all_warnings = [*warnings]
         all_warnings.extend(
             f"the document declares {c.declared} {c.what} but {c.found} were found"
@@ -263,7 +264,13 @@ class Extractor:
         start, end = span
         unit = None
         if cand.unit is not None:
-            unit = _unit(cand.unit_surface, cand.unit.name, cand.unit.kind, cand.unit.scale)
+            # A unit of the lexicon is named by its surface: one Unit model per (written, meant).
+            key = (cand.unit_surface, cand.unit.surface)
+            unit = self._unit_models.get(key)
+            if unit is None:
+                unit = self._unit_models[key] = _unit(
+                    cand.unit_surface, cand.unit.name, cand.unit.kind, cand.unit.scale
+                )
         section_id, item_id = structure.locate(start)
         cls = _METRIC_CLASSES.get(cand.kind, Measure)
         # The values come from checked data files and rules: build without re-validating (the
@@ -293,6 +300,11 @@ class Extractor:
                 "rule": ",".join((cand.rule, *meaning.rules)),
             },
         )
+
+
+def _document_order(record: Any) -> tuple[int, int]:
+    """Records by offset; at one offset a section, then an item, a check, a metric."""
+    return record.start, _TYPE_ORDER[record.type]
 
 
 def _fields(span: object) -> dict[str, Any]:
