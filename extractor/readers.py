@@ -23,7 +23,6 @@ import contextlib
 import copy
 import dataclasses
 import fnmatch
-import functools
 import html.parser
 import importlib
 import io
@@ -917,9 +916,17 @@ def _collapse_spacing(line: str) -> str:
     return collapsed
 
 
-@functools.cache
-def _char_width(ch: str) -> int:
-    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+class _CharWidths(dict[str, int]):
+    """Display width of each character seen, looked up in C (``sum(map(d.__getitem__, s))``)."""
+
+    def __missing__(self, ch: str) -> int:
+        width = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if len(self) < 65536:  # hostile text naming every code point does not grow it without end
+            self[ch] = width
+        return width
+
+
+_CHAR_WIDTHS = _CharWidths()
 
 
 def _width(line: str) -> int:
@@ -928,26 +935,72 @@ def _width(line: str) -> int:
     >>> _width("增长5%")
     6
     """
-    return sum(map(_char_width, line))
+    return sum(map(_CHAR_WIDTHS.__getitem__, line))
 
 
-def _joins(prev: str, nxt: str, full_width: float, narrowest_wrapped: float = 0.0) -> bool:
-    if not prev or not nxt or nxt[0].isspace() or _TERMINAL.search(prev) or _HEADING.match(nxt):
+_TERMINAL_MARKS = frozenset("。！？：；!?:;…")
+_CLOSERS = "\"”’」』）)】"
+
+
+@dataclass(slots=True)
+class _Paragraph:
+    """Lines joined so far (as read and as judged, radicals folded), with what the next join
+    asks of them kept up to date: asking never re-reads the whole paragraph, so joining the
+    lines of a long paragraph costs time in proportion to its length, not its square."""
+
+    parts: list[str]
+    judged: list[str]
+    width: int
+    has_han: bool
+
+    @classmethod
+    def of(cls, line: str, judged: str) -> _Paragraph:
+        return cls([line], [judged], _width(judged), _HAN_CHAR.search(judged) is not None)
+
+    def add(self, line: str, judged: str) -> None:
+        self.parts.append(line)
+        self.judged.append(judged)
+        self.width += _width(judged)
+        self.has_han = self.has_han or _HAN_CHAR.search(judged) is not None
+
+    def last_char(self) -> str:
+        for part in reversed(self.judged):
+            if part:
+                return part[-1]
+        return ""
+
+    def ends_terminal(self) -> bool:
+        """Does the text end with a sentence end and any closing marks (``。”``)?"""
+        for part in reversed(self.judged):
+            rest = part.rstrip(_CLOSERS)
+            if rest:
+                return rest[-1] in _TERMINAL_MARKS
+            # a part of closing marks only: the mark before them is in an earlier part
         return False
-    width = _width(prev)
-    if _HEADING.match(prev) and width < 0.9 * full_width:
+
+    def text(self) -> str:
+        return "".join(self.judged)
+
+
+def _joins(prev: _Paragraph, nxt: str, full_width: float, narrowest_wrapped: float = 0.0) -> bool:
+    # ``prev`` is the paragraph so far (the lines already joined), judged as one line.
+    last = prev.last_char()
+    if not last or not nxt or nxt[0].isspace() or prev.ends_terminal() or _HEADING.match(nxt):
+        return False
+    width = prev.width
+    if width < 0.9 * full_width and _HEADING.match(prev.text()):
         return False  # a heading shorter than a full line was not wrapped
-    if width < narrowest_wrapped and not _CONTINUES.search(prev):
+    if width < narrowest_wrapped and _CONTINUES.match(last) is None:
         return False  # "2026年省十件民生实事" above its first paragraph: a title, not a wrap
-    if _JOIN_END.search(prev):
+    if _JOIN_END.match(last):
         return _JOIN_START.match(nxt) is not None
     # "达到35.6\n亿元": a text line ending in a digit/letter, followed by Han; not for a bare
     # number (a table value) nor for a table-like row with spaces between cells
     return (
-        _ASCII_END.search(prev) is not None
+        _ASCII_END.match(last) is not None
         and _HAN_CHAR.match(nxt) is not None
-        and _HAN_CHAR.search(prev) is not None
-        and " " not in prev.strip()
+        and prev.has_han
+        and " " not in prev.text().strip()
     )
 
 
@@ -985,16 +1038,13 @@ def clean_pdf_text(text: str) -> str:
     from .normalize import fold_ideographs
 
     folded = fold_ideographs("\n".join(kept)).split("\n")
-    out: list[str] = []
-    out_folded: list[str] = []
+    out: list[_Paragraph] = []
     for line, judged in zip(kept, folded, strict=True):
-        if out and _joins(out_folded[-1], judged, full_width, narrowest_wrapped):
-            out[-1] += line
-            out_folded[-1] += judged
+        if out and _joins(out[-1], judged, full_width, narrowest_wrapped):
+            out[-1].add(line, judged)
         else:
-            out.append(line)
-            out_folded.append(judged)
-    return "\n".join(out)
+            out.append(_Paragraph.of(line, judged))
+    return "\n".join("".join(p.parts) for p in out)
 
 
 # --------------------------------------------------------------------------------------------
