@@ -28,6 +28,7 @@ import importlib
 import io
 import lzma
 import os
+import re
 import stat
 import sys
 import tarfile
@@ -874,6 +875,7 @@ _FOOTER_LINES = (
     regex.compile(r"共\s*\d{1,4}\s*页\s*[,，/／、]?\s*第\s*\d{1,4}\s*页"),
 )
 _HSPACE = "[ \t\u3000\xa0]+"
+_HAS_HSPACE = re.compile(_HSPACE)
 _HAN_GAP = regex.compile(f"(?<=[{_HAN}]){_HSPACE}(?=[{_HAN}])")
 _PUNCT_GAP = regex.compile(
     f"(?<=[{_CJK_PUNCT}]){_HSPACE}(?=[{_HAN}{_CJK_PUNCT}])|(?<=[{_HAN}]){_HSPACE}(?=[{_CJK_PUNCT}])"
@@ -912,6 +914,8 @@ def _collapse_spacing(line: str) -> str:
         isolated_after = end + 1 >= len(line) or _HAN_CHAR.match(line, end + 1) is None
         return "" if isolated_before or isolated_after else match.group()
 
+    if not _HAS_HSPACE.search(line):  # no gap at all: most lines
+        return line
     collapsed: str = _PUNCT_GAP.sub("", _HAN_GAP.sub(repl, line))
     return collapsed
 
