@@ -210,6 +210,14 @@ class QuantityFinder:
         if unknown:
             raise LexiconError(f"traps.toml lists trap rules with no implementation: {unknown}")
         self._trap_rules = [(r.id, TRAP_RULES[r.id]) for r in traps.rules]
+        # The rules that can fire for a candidate (Chinese numeral?, unit surface), in order.
+        self._rules_for: dict[tuple[bool, str | None], list[tuple[str, _Rule]]] = {}
+        self._rule_units = {
+            "trap.year": frozenset({"年"}),
+            "trap.period": frozenset({"年"}),
+            "trap.rank": frozenset(traps.rank_units),
+            "trap.phase": frozenset(traps.phase_units),
+        }
         self._trap_reasons = {r.id: r.doc for r in traps.rules}
         self._max_integer_digits = traps.max_integer_digits
         self._trap_phrases = regex.compile(alternation(traps.phrases)) if traps.phrases else None
@@ -244,6 +252,16 @@ class QuantityFinder:
             (w, None) for w in ratio.other_cues
         ]
         self._ratio_reach = ratio.reach
+
+    def _applicable_rules(self, chinese: bool, unit: str | None) -> list[tuple[str, _Rule]]:
+        """The trap rules, in order, but those that cannot fire for such a candidate: the ones
+        that look only at Chinese numerals, or only at a unit of theirs (年, 名 …)."""
+        return [
+            (rule_id, rule)
+            for rule_id, rule in self._trap_rules
+            if (chinese or rule_id not in _CHINESE_ONLY)
+            and (rule_id not in self._rule_units or unit in self._rule_units[rule_id])
+        ]
 
     def _may_be_quantity(self, text: str, m: re.Match[str]) -> bool:
         """Cheap test before the full reading: what follows the numeral can start a quantity.
@@ -459,7 +477,11 @@ class QuantityFinder:
             pos = max(end, m.end())
             if cand is None:
                 continue
-            for rule_id, rule in self._trap_rules:
+            key = (cand.chinese, cand.unit.surface if cand.unit is not None else None)
+            rules = self._rules_for.get(key)
+            if rules is None:
+                rules = self._rules_for[key] = self._applicable_rules(*key)
+            for rule_id, rule in rules:
                 if rule(self, ctx, cand):
                     rejected.append(Rejection(cand.start, cand.end, rule_id, self._trap_reasons[rule_id]))
                     break
@@ -629,6 +651,11 @@ class QuantityFinder:
 
 
 # ---------------------------------------------------------------------- trap rules
+_Rule = Callable[["QuantityFinder", _Context, Candidate], bool]
+#: Rules that test ``c.chinese`` first (their code says so): an Arabic numeral never fires them.
+_CHINESE_ONLY = frozenset({"trap.quoted", "trap.lone_one", "trap.lone_zero", "trap.phase"})
+
+
 def _in_trap_phrase(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
     """Is the numeral inside a set phrase of the text (the phrases found overlapped)?
 
@@ -735,7 +762,7 @@ def _financial_alone(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
     return c.num_end - c.num_start == 1 and ctx.text[c.num_start] in f.lexicon.traps.financial_digits
 
 
-TRAP_RULES: dict[str, Callable[[QuantityFinder, _Context, Candidate], bool]] = {
+TRAP_RULES: dict[str, _Rule] = {
     "trap.magnitude": _magnitude,
     "trap.phrase": _in_trap_phrase,
     "trap.quoted": _chinese_in_quotes,

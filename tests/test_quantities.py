@@ -881,3 +881,53 @@ def test_set_phrases_are_found_around_a_numeral_as_in_the_whole_text() -> None:
             checked += 1
             inside += whole
     assert checked > 1000 and inside > 50
+
+
+def test_trap_rules_left_out_for_a_candidate_would_not_have_fired() -> None:
+    """The finder runs only the trap rules that can fire for a candidate's numeral and unit; on
+    every candidate of the sample reports and of generated text, the others do not fire."""
+    import random
+
+    from extractor.pipeline import get_extractor
+    from extractor.quantities import _Context
+
+    from .conftest import ROOT
+
+    finder = get_extractor().finder
+    rng = random.Random(11)
+    words = [
+        "第",
+        "一",
+        "二",
+        "十",
+        "三",
+        "年",
+        "届",
+        "期",
+        "名",
+        "位",
+        "强",
+        "“",
+        "”",
+        "2025",
+        "12",
+        "个",
+        "亿元",
+    ]
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpora").rglob("*.txt"))]
+    texts += ["".join(rng.choice(words) for _ in range(40)) for _ in range(300)]
+    left_out = 0
+    for text in texts:
+        ctx = _Context(text)
+        pos = 0
+        while (m := finder._number.search(text, pos)) is not None:
+            pos = m.end()
+            cand, _ = finder._candidate(text, m)
+            if cand is None:
+                continue
+            kept = finder._applicable_rules(cand.chinese, cand.unit.surface if cand.unit else None)
+            for rule_id, rule in finder._trap_rules:
+                if (rule_id, rule) not in kept:
+                    left_out += 1
+                    assert not rule(finder, ctx, cand), (rule_id, text[cand.start : cand.end])
+    assert left_out > 1000
