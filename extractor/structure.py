@@ -242,6 +242,7 @@ class Structure:
     _item_starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _item_ends: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _item_parents: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _chains: dict[int, tuple[SectionSpan, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         secs = sorted(self.sections, key=lambda s: (s.start, -s.end))
@@ -254,6 +255,7 @@ class Structure:
         object.__setattr__(self, "_item_starts", tuple(s.start for s in items))
         object.__setattr__(self, "_item_ends", tuple(s.end for s in items))
         object.__setattr__(self, "_item_parents", _containment_parents([(s.start, s.end) for s in items]))
+        object.__setattr__(self, "_chains", {})
 
     def locate(self, pos: int) -> tuple[str | None, str | None]:
         """(innermost section id, innermost item id) whose span contains ``pos``."""
@@ -261,14 +263,18 @@ class Structure:
         ii = _innermost(self._item_starts, self._item_ends, self._item_parents, pos)
         return (self.sections[si].id if si >= 0 else None, self.items[ii].id if ii >= 0 else None)
 
-    def enclosing(self, pos: int) -> list[SectionSpan]:
+    def enclosing(self, pos: int) -> tuple[SectionSpan, ...]:
         """The sections containing ``pos``, innermost first."""
-        out: list[SectionSpan] = []
         i = _innermost(self._sec_starts, self._sec_ends, self._sec_parents, pos)
-        while i >= 0:
-            out.append(self.sections[i])
-            i = self._sec_parents[i]
-        return out
+        chain = self._chains.get(i)
+        if chain is None:  # a chain is fixed by its innermost section: built once
+            out: list[SectionSpan] = []
+            j = i
+            while j >= 0:
+                out.append(self.sections[j])
+                j = self._sec_parents[j]
+            chain = self._chains[i] = tuple(out)
+        return chain
 
 
 # --------------------------------------------------------------------------------------------
