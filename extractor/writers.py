@@ -54,10 +54,14 @@ def json_line(record: Mapping[str, Any]) -> str:
     >>> print(json_line({"source": "x\udcb1"}))
     {"source": "x\udcb1"}
     """
-    line = json.dumps(record, ensure_ascii=False)
+    line: str = _READABLE.encode(record)
     if _SURROGATE.search(line) is not None:
         return json.dumps(record)
     return line
+
+
+# json.dumps(ensure_ascii=False) builds an encoder per call; one shared encoder writes the same.
+_READABLE = json.JSONEncoder(ensure_ascii=False)
 
 
 #: Columns holding lists or dicts, written as JSON text.

@@ -111,3 +111,21 @@ def test_constructed_sets_what_model_construct_sets() -> None:
         assert validate_record(fast.model_dump(mode="json")) == slow
         with pytest.raises(ValidationError):
             fast.value = Decimal(1)  # type: ignore[misc]  # still frozen
+
+
+def test_fast_json_dicts_are_pydantics_dump() -> None:
+    """Extraction.to_dicts builds a metric's JSON itself; it must be model_dump(mode="json"),
+    key order included, for every record of the sample reports."""
+    from extractor import extract
+    from extractor.pipeline import json_dict
+
+    from .conftest import ROOT
+
+    seen = 0
+    for path in sorted((ROOT / "corpora").rglob("*.txt")):
+        result = extract(path.read_text(encoding="utf-8"), path.name)
+        for record in result.all_records():
+            fast, slow = json_dict(record), record.model_dump(mode="json")
+            assert list(fast.items()) == list(slow.items())
+            seen += record.type == "metric"  # type: ignore[attr-defined]
+    assert seen > 300
