@@ -205,6 +205,7 @@ class QuantityFinder:
         )
         self._adverb_of = {w: "at_least" for w in adverb.at_least} | {w: "at_most" for w in adverb.at_most}
         self._adverb_reach = adverb.max_gap + max(len(w) for w in self._adverb_of)
+        self._adverb_first = frozenset(w[0] for w in self._adverb_of)
         traps = lex.traps
         unknown = [r.id for r in traps.rules if r.id not in TRAP_RULES]
         if unknown:
@@ -588,7 +589,8 @@ class QuantityFinder:
             qualifier, marker = self._prefix[prefix], prefix
             start = num_start - len(prefix)
         elif prefix is None and qualifier == "exact":
-            adverb = self._adverb.search(text[max(0, num_start - self._adverb_reach) : num_start])
+            window = text[max(0, num_start - self._adverb_reach) : num_start]
+            adverb = None if self._adverb_first.isdisjoint(window) else self._adverb.search(window)
             if adverb is not None:  # 至少引进5个: the marker is not adjacent, so not in the span
                 qualifier, marker = self._adverb_of[adverb.group(1)], adverb.group(1)
         if unit is None:
