@@ -12,7 +12,7 @@ import hashlib
 import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -66,15 +66,50 @@ _OptionalDirection = Direction | None
 _TYPE_ORDER = {"section": 0, "focus_item": 1, "check": 2, "metric": 3}
 
 
-@dataclass
-class Extraction:
-    """The records of one document."""
+#: A record not built yet: its model class and every field's value, in the model's field order.
+Row = tuple[type[BaseModel], dict[str, Any]]
 
-    source: str | None
-    text: str
-    records: list[BaseModel]
-    document: DocumentInfo
-    rejections: list[Rejection] = field(default_factory=list)
+
+class Extraction:
+    """The records of one document.
+
+    The pipeline keeps each record as a :data:`Row` (its class and field values): ``records``
+    builds the pydantic models on first use, while ``to_dicts`` and ``to_jsonl`` write JSON
+    straight from the rows, so a caller that only writes output never pays for the models.
+    """
+
+    def __init__(
+        self,
+        source: str | None,
+        text: str,
+        records: list[BaseModel] | None,
+        document: DocumentInfo,
+        rejections: list[Rejection] | None = None,
+        *,
+        rows: list[Row] | None = None,
+    ) -> None:
+        if (records is None) == (rows is None):
+            raise ValueError("give either records or rows")
+        self.source = source
+        self.text = text
+        self.document = document
+        self.rejections = rejections if rejections is not None else []
+        self._records = records
+        self._rows = rows
+
+    def __repr__(self) -> str:
+        return f"Extraction(source={self.source!r}, records={len(self)}, document={self.document!r})"
+
+    def __len__(self) -> int:
+        """The number of records (the ``document`` record not counted)."""
+        return len(self._rows) if self._rows is not None else len(self.records)
+
+    @property
+    def records(self) -> list[BaseModel]:
+        """The records in document order (built from the rows on first use)."""
+        if self._records is None:
+            self._records = [constructed(cls, values) for cls, values in self._rows or ()]
+        return self._records
 
     @property
     def metrics(self) -> list[MetricBase]:
@@ -87,7 +122,12 @@ class Extraction:
 
     def to_dicts(self) -> list[dict[str, Any]]:
         """JSON-ready dicts (exact numbers, canonical unit names): ``model_dump(mode="json")``."""
-        return [json_dict(r) for r in self.all_records()]
+        if self._rows is None:
+            out = [json_dict(r) for r in self.records]
+        else:
+            out = [_row_json(cls, values) for cls, values in self._rows]
+        out.append(self.document.model_dump(mode="json"))
+        return out
 
     def to_jsonl(self) -> str:
         """The records as JSON Lines."""
@@ -112,7 +152,16 @@ def json_dict(record: BaseModel) -> dict[str, Any]:
     field serialisers and the computed field are Python calls inside pydantic's dump)."""
     if type(record) not in _METRIC_TYPES:
         return record.model_dump(mode="json")
-    values = record.__dict__
+    return _metric_json(record.__dict__)
+
+
+def _row_json(cls: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]:
+    """The JSON of a row: a metric's as :func:`json_dict` writes it; a section's, an item's or a
+    check's fields are all plain values, which pydantic writes as they are."""
+    return _metric_json(values) if cls in _METRIC_TYPES else dict(values)
+
+
+def _metric_json(values: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in _METRIC_FIELDS:
         value = values[name]
@@ -205,16 +254,16 @@ class Extractor:
         structure = find_structure(folded, self._structure)
         meta = read_metadata(folded)
         meanings = self.meanings(folded, norm, cands, structure, meta)
-        records: list[BaseModel] = []
-        records.extend(self._structure_records(text, source, structure))
+        rows: list[Row] = []
+        rows.extend(self._structure_rows(text, source, structure))
         for cand, meaning in zip(cands, meanings, strict=True):
-            records.append(
+            rows.append(
                 self._metric(
                     text, source, norm.span_to_original(cand.start, cand.end), cand, meaning, structure
                 )
             )
-        records.sort(key=_document_order)
-        counts = Counter(r.type for r in records)  # type: ignore[attr-defined]
+        rows.sort(key=_document_order)
+        counts = Counter(values["type"] for _, values in rows)
         all_warnings = [*warnings]
         all_warnings.extend(
             f"the document declares {c.declared} {c.what} but {c.found} were found"
@@ -241,7 +290,7 @@ class Extractor:
             rules=self._rules_used,
         )
         rejections = [Rejection(*norm.span_to_original(r.start, r.end), r.rule, r.reason) for r in rejected]
-        return Extraction(source, text, records, document, rejections)
+        return Extraction(source, text, None, document, rejections, rows=rows)
 
     def meanings(
         self, text: str, norm: Normalized, cands: list[Candidate], structure: Structure, meta: Metadata
@@ -269,15 +318,19 @@ class Extractor:
             warnings=doc.warnings,
         )
 
-    def _structure_records(self, text: str, source: str | None, structure: Structure) -> Iterator[BaseModel]:
-        # The structure layer's spans carry exactly the record fields but the text and source.
-        for s in structure.sections:
-            yield Section.model_construct(source=source, text=text[s.start : s.end], **_fields(s))
-        for i in structure.items:
-            yield FocusItem.model_construct(source=source, text=text[i.start : i.end], **_fields(i))
-        for c in structure.checks:
-            # The structure layer read ``text`` or its Simplified copy: the record quotes ``text``.
-            yield Check.model_construct(**{**_fields(c), "source": source, "text": text[c.start : c.end]})
+    def _structure_rows(self, text: str, source: str | None, structure: Structure) -> Iterator[Row]:
+        # The structure layer's spans carry exactly the record fields but the source, the type
+        # and the text, which quotes ``text`` (the layer read it or its Simplified copy).
+        for kind, spans in (
+            (Section, structure.sections),
+            (FocusItem, structure.items),
+            (Check, structure.checks),
+        ):
+            order, type_ = _ROW_FIELDS[kind]
+            for span in spans:
+                given = _fields(span)
+                given.update(source=source, type=type_, text=text[span.start : span.end])
+                yield kind, {name: given[name] for name in order}
 
     def _metric(
         self,
@@ -287,7 +340,7 @@ class Extractor:
         cand: Candidate,
         meaning: Meaning,
         structure: Structure,
-    ) -> MetricBase:
+    ) -> Row:
         start, end = span
         unit = None
         if cand.unit is not None:
@@ -303,7 +356,7 @@ class Extractor:
         # The values come from checked data files and rules: build without re-validating (the
         # hot loop); tests validate every kind of output line against the models and the schema.
         # Every field, in the model's order (what model_construct would build).
-        return constructed(
+        return (
             cls,
             {
                 "source": source,
@@ -329,9 +382,16 @@ class Extractor:
         )
 
 
-def _document_order(record: Any) -> tuple[int, int]:
+def _document_order(row: Row) -> tuple[int, int]:
     """Records by offset; at one offset a section, then an item, a check, a metric."""
-    return record.start, _TYPE_ORDER[record.type]
+    values = row[1]
+    return values["start"], _TYPE_ORDER[values["type"]]
+
+
+# The field order and the type of the structure records.
+_ROW_FIELDS: dict[type[BaseModel], tuple[tuple[str, ...], str]] = {
+    cls: (tuple(cls.model_fields), cls.model_fields["type"].default) for cls in (Section, FocusItem, Check)
+}
 
 
 def _fields(span: object) -> dict[str, Any]:

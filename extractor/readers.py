@@ -943,7 +943,7 @@ def _width(line: str) -> int:
 
 
 _TERMINAL_MARKS = frozenset("。！？：；!?:;…")
-_CLOSERS = "\"”’」』）)】"
+_CLOSERS = '"”’」』）)】'
 
 
 @dataclass(slots=True)

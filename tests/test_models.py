@@ -129,3 +129,19 @@ def test_fast_json_dicts_are_pydantics_dump() -> None:
             assert list(fast.items()) == list(slow.items())
             seen += record.type == "metric"  # type: ignore[attr-defined]
     assert seen > 300
+
+
+def test_json_written_from_rows_is_the_models_dump() -> None:
+    """to_dicts writes a pipeline result's JSON from its rows, without building the models; it
+    must equal the models' own dump, key order included."""
+    from extractor import extract
+
+    from .conftest import ROOT
+
+    for path in sorted((ROOT / "corpora").rglob("*.txt")):
+        result = extract(path.read_text(encoding="utf-8"), path.name)
+        fast = result.to_dicts()
+        assert result._records is None  # nothing built yet
+        slow = [r.model_dump(mode="json") for r in result.all_records()]
+        assert [list(d.items()) for d in fast] == [list(d.items()) for d in slow]
+        assert len(result) == len(slow) - 1
