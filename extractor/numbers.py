@@ -232,7 +232,13 @@ def _parse_cached(s: str) -> Decimal:
         raise _err(s, "value cannot be represented exactly") from exc
 
 
+# A plain Arabic numeral (most numbers in a report): its value is the literal itself.
+_PLAIN_ARABIC: Final = re.compile(r"(?:[1-9][0-9]*|0)(?:\.[0-9]+)?")
+
+
 def _parse(src: str) -> Decimal:
+    if _PLAIN_ARABIC.fullmatch(src) is not None and len(src) <= _MAX_LEN:
+        return Decimal(src)
     text = src.strip()
     if not text:
         raise _err(src, "empty")
