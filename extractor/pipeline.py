@@ -176,7 +176,18 @@ def _metric_json(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _title(text: str) -> str | None:
-    for line in text.splitlines():
+    """The first non-blank line, if it is short enough to be a title."""
+    head = text[:4096]
+    lines = head.splitlines()
+    if len(head) < len(text):
+        lines = lines[:-1]  # the last line of the head may go on past it
+    for line in lines:
+        line = line.strip()
+        if line:
+            return line if len(line) <= 80 else None
+    if len(head) == len(text):
+        return None
+    for line in text.splitlines():  # nothing but blank lines in the head: read on
         line = line.strip()
         if line:
             return line if len(line) <= 80 else None

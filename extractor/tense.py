@@ -120,6 +120,7 @@ class Tenses:
         plan_year = None if doc_year is None else (doc_year + 1 if review_default else doc_year)
 
         by_section: dict[str | None, tuple[str | None, int | None]] = {}
+        contexts: dict[tuple[str | None, int | None], Context] = {}
 
         def of_sections(sections: Sequence[SectionSpan]) -> tuple[str | None, int | None]:
             tense: str | None = None
@@ -150,7 +151,10 @@ class Tenses:
                     tense = "review"
             if period is None and tense is not None:
                 period = review_year if tense == "review" else plan_year
-            return Context(tense, period, plan_year, review_year)
+            made = contexts.get((tense, period))  # a document has a handful of distinct ones
+            if made is None:
+                made = contexts[tense, period] = Context(tense, period, plan_year, review_year)
+            return made
 
         return at
 
