@@ -459,9 +459,11 @@ class Classifier:
         a list's bounds are visited once.
         """
         out: dict[int, str] = {}
-        clauses = _Breaks(text, _CLAUSE_BREAK_NO_LIST)
         fenbie = [m.start() for m in _FENBIE.finditer(text)]
-        i = 0
+        if not fenbie:
+            return out
+        clauses = _Breaks(text, _CLAUSE_BREAK_NO_LIST)
+        i = bisect_left([c.start for c in cands], fenbie[0] + 1)  # none before the first 分别
         while i < len(cands):
             c = cands[i]
             clause_start = clauses.start_of(c.start)
