@@ -42,7 +42,7 @@ from typing import Any
 
 from .models import ErrorRecord
 from .options import DEFAULT_DOC_TIMEOUT, Engine
-from .readers import DEFAULT_MAX_BYTES, InputDocument, InputFailure, iter_inputs
+from .readers import DEFAULT_MAX_BYTES, InputDocument, InputFailure, PendingInput, iter_pending_inputs
 from .writers import json_line
 
 __all__ = [
@@ -79,7 +79,7 @@ CHUNK_CHARS = 1 << 17
 #: the output is written strictly in input order.
 TASKS_PER_WORKER = 3
 
-InputItem = InputDocument | InputFailure
+InputItem = InputDocument | InputFailure | PendingInput
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,16 +280,19 @@ def _extract(item: InputDocument, with_text: bool) -> DocumentOutput:
 
 
 def process_input(
-    item: InputDocument | InputFailure, *, with_text: bool = False, timeout: float | None = None
+    item: InputItem, *, with_text: bool = False, timeout: float | None = None
 ) -> DocumentOutput:
     """Extract one input; an input that fails anywhere becomes an ``error`` record.
 
-    With ``timeout`` (seconds), an extraction that takes longer is stopped and becomes an error
-    record with the error class ``TimeoutError``.
+    A :class:`~extractor.readers.PendingInput` is decoded here first (in the worker that runs
+    this).  With ``timeout`` (seconds), reading and extraction that take longer together are
+    stopped and become an error record with the error class ``TimeoutError``.
 
     >>> process_input(InputFailure("a.zip!x.bin", "BinaryFileError", "looks binary")).records[0]["error"]
     'BinaryFileError'
     """
+    if isinstance(item, PendingInput):
+        item = item.read((lambda: reading_deadline(timeout)) if timeout else None)
     if isinstance(item, InputFailure):
         return _error(item.source, item.error, item.message)
     if timeout is None or timeout <= 0:
@@ -397,7 +400,12 @@ def _chunks(items: Iterable[InputItem], max_docs: int, max_chars: int) -> Iterat
     chars = 0
     for item in items:
         chunk.append(item)
-        chars += len(item.text) if isinstance(item, InputDocument) else 0
+        # A document's characters, or the bytes of one not decoded yet (a PDF's are many more
+        # than its text's: the window stays small in memory either way).
+        if isinstance(item, InputDocument):
+            chars += len(item.text)
+        elif isinstance(item, PendingInput):
+            chars += len(item.data)
         if len(chunk) >= max_docs or chars >= max_chars:
             yield chunk
             chunk, chars = [], 0
@@ -621,6 +629,8 @@ def skip_completed(items: Iterable[InputItem], point: ResumePoint) -> Iterator[I
 
 def _digest(item: InputItem) -> str | None:
     """The sha256 a ``document`` record of ``item`` carries (as the pipeline computes it)."""
+    if isinstance(item, PendingInput):
+        item = item.read()
     if isinstance(item, InputFailure):
         return None
     return hashlib.sha256(item.text.encode("utf-8", "surrogatepass")).hexdigest()
@@ -647,7 +657,8 @@ def run_batch(
     ``pdf_engine`` (``"pypdfium2"`` or ``"pdfplumber"``) reads the PDFs (:mod:`extractor.pdf`).
     """
     guard = (lambda: reading_deadline(timeout)) if timeout else None
-    items = iter_inputs(
+    # The bytes are read here; each is decoded (a PDF's text taken apart) where it is extracted.
+    items = iter_pending_inputs(
         paths, glob=glob, encoding=encoding, max_bytes=max_bytes, pdf_engine=pdf_engine, guard=guard
     )
     with LocalEngine(jobs, with_text=with_text, timeout=timeout) as engine:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
+from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO, TypeVar
 
 import typer
 
@@ -23,7 +23,7 @@ from .table_cli import table as _table_command
 if TYPE_CHECKING:
     from .batch import BatchStats, DocumentOutput
     from .progress import Progress
-    from .readers import InputDocument, InputFailure
+    from .readers import InputDocument, InputFailure, PendingInput
     from .writers import RecordWriter
 
 __all__ = ["app", "main"]
@@ -116,9 +116,29 @@ def _inputs_reporting_empty(
     matches nothing) is reported to ``warn`` instead of passing unnoticed."""
     from .readers import iter_inputs
 
+    return _reporting_empty(paths, warn, iter_inputs, glob=glob, **options)
+
+
+def _pending_inputs_reporting_empty(
+    paths: list[str], warn: Callable[[str], None], *, glob: str | None, **options: object
+) -> Iterator[PendingInput | InputFailure]:
+    """:func:`_inputs_reporting_empty`, the inputs' bytes read but decoded by whoever extracts
+    them (worker processes)."""
+    from .readers import iter_pending_inputs
+
+    return _reporting_empty(paths, warn, iter_pending_inputs, glob=glob, **options)
+
+
+_T = TypeVar("_T")
+
+
+def _reporting_empty(
+    paths: list[str], warn: Callable[[str], None], source: Callable[..., Iterator[_T]], **options: object
+) -> Iterator[_T]:
+    glob = options.get("glob")
     for path in paths:
         found = False
-        for item in iter_inputs([path], glob=glob, **options):  # type: ignore[arg-type]
+        for item in source([path], **options):
             found = True
             yield item
         if not found:
@@ -239,6 +259,7 @@ def extract(
 
     from .batch import (
         BatchStats,
+        InputItem,
         LocalEngine,
         ResumeError,
         default_jobs,
@@ -304,7 +325,7 @@ def extract(
             line = f"warning: {message}"
             bar.echo(line) if bar is not None else typer.echo(line, err=True)
 
-        items = _inputs_reporting_empty(
+        items: Iterator[InputItem] = _pending_inputs_reporting_empty(
             paths,
             warn,
             glob=glob,

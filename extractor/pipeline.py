@@ -111,6 +111,12 @@ class Extraction:
             self._records = [constructed(cls, values) for cls, values in self._rows or ()]
         return self._records
 
+    @records.setter
+    def records(self, records: list[BaseModel]) -> None:
+        # Records set by the caller are the result's from then on (its JSON included).
+        self._records = list(records)
+        self._rows = None
+
     @property
     def metrics(self) -> list[MetricBase]:
         return [r for r in self.records if isinstance(r, MetricBase)]

@@ -57,6 +57,7 @@ __all__ = [
     "InputDocument",
     "InputFailure",
     "MissingExtraError",
+    "PendingInput",
     "ReaderError",
     "TooLargeError",
     "UnsafeArchiveError",
@@ -68,6 +69,7 @@ __all__ = [
     "html_main_text",
     "html_to_text",
     "iter_inputs",
+    "iter_pending_inputs",
     "read_document",
 ]
 
@@ -181,6 +183,29 @@ class InputFailure:
 
 
 InputResult = InputDocument | InputFailure
+
+
+@dataclass(frozen=True, slots=True)
+class PendingInput:
+    """An input whose bytes are read but not yet decoded or parsed (:func:`iter_pending_inputs`).
+
+    Reading an archive is sequential, but decoding a text, parsing HTML or DOCX and above all
+    taking a PDF's text apart can run anywhere: a batch sends this to a worker process, which
+    calls :meth:`read` there.  It pickles as its bytes and reading options.
+    """
+
+    source: str
+    data: bytes
+    encoding: str | None
+    max_bytes: int
+    errors: str = "strict"
+    pdf_engine: str = "pypdfium2"
+
+    def read(self, guard: ReadGuard | None = None) -> InputResult:
+        """The decoded document, or why it cannot be read (never raises)."""
+        return _document_or_failure(
+            self.source, lambda: self.data, self.encoding, self.max_bytes, self.errors, self.pdf_engine, guard
+        )
 
 # --------------------------------------------------------------------------------------------
 # Optional imports
@@ -1060,11 +1085,19 @@ def _failure(source: str, exc: BaseException) -> InputFailure:
     return InputFailure(source=source, error=type(exc).__name__, message=str(exc) or type(exc).__name__)
 
 
-def _read_member(source: str, load: Callable[[], bytes], limits: _Limits) -> InputResult:
-    """:func:`_document_or_failure` with the reading options of ``limits``."""
-    return _document_or_failure(
-        source, load, limits.encoding, limits.max_bytes, limits.errors, limits.pdf_engine, limits.guard
-    )
+def _read_member(source: str, load: Callable[[], bytes], limits: _Limits) -> InputResult | PendingInput:
+    """:func:`_document_or_failure` with the reading options of ``limits``; with
+    ``limits.defer``, only the bytes are loaded (:class:`PendingInput`)."""
+    if not limits.defer:
+        return _document_or_failure(
+            source, load, limits.encoding, limits.max_bytes, limits.errors, limits.pdf_engine, limits.guard
+        )
+    try:
+        with limits.guard() if limits.guard is not None else contextlib.nullcontext():
+            data = load()
+    except Exception as exc:  # as in _document_or_failure: every failure is the input's
+        return _failure(source, exc)
+    return PendingInput(source, data, limits.encoding, limits.max_bytes, limits.errors, limits.pdf_engine)
 
 
 def _document_or_failure(
@@ -1206,9 +1239,10 @@ class _Limits:
     errors: str = "strict"
     pdf_engine: str = "pypdfium2"
     guard: ReadGuard | None = None
+    defer: bool = False
 
 
-def _iter_zip(path: str, display: str, limits: _Limits) -> Iterator[InputResult]:
+def _iter_zip(path: str, display: str, limits: _Limits) -> Iterator[_Read]:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
@@ -1289,7 +1323,7 @@ class _CountingReader(io.RawIOBase):
         return n
 
 
-def _iter_tar(path: str, display: str, limits: _Limits) -> Iterator[InputResult]:
+def _iter_tar(path: str, display: str, limits: _Limits) -> Iterator[_Read]:
     try:
         raw = open(path, "rb")  # noqa: SIM115 - closed in the finally below
     except OSError as exc:
@@ -1397,7 +1431,7 @@ def _iter_tar(path: str, display: str, limits: _Limits) -> Iterator[InputResult]
         raw.close()
 
 
-def _iter_file(path: str, display: str, limits: _Limits) -> Iterator[InputResult]:
+def _iter_file(path: str, display: str, limits: _Limits) -> Iterator[_Read]:
     """One regular file given directly or found in a folder (archives are expanded)."""
     kind = _archive_kind(path)
     if kind == "zip":
@@ -1417,7 +1451,7 @@ def _iter_file(path: str, display: str, limits: _Limits) -> Iterator[InputResult
     yield _read_member(display, load, limits)
 
 
-def _iter_folder(folder: str, limits: _Limits) -> Iterator[InputResult]:
+def _iter_folder(folder: str, limits: _Limits) -> Iterator[_Read]:
     entries: list[tuple[tuple[str, ...], str]] = []
     errors: list[InputFailure] = []
 
@@ -1511,21 +1545,50 @@ def iter_inputs(
 
     ``encoding``, ``errors`` and ``pdf_engine`` are passed to :func:`read_document`.
     """
+    limits = _Limits(glob, encoding, max_bytes, max_archive_bytes, max_ratio, errors, pdf_engine, guard)
+    for item in _iter_inputs(paths, limits):
+        assert not isinstance(item, PendingInput)  # not deferred
+        yield item
+
+
+def iter_pending_inputs(
+    paths: Sequence[str],
+    *,
+    glob: str | None = None,
+    encoding: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_archive_bytes: int = DEFAULT_MAX_ARCHIVE_BYTES,
+    max_ratio: float = DEFAULT_MAX_RATIO,
+    errors: str = "strict",
+    pdf_engine: str = "pypdfium2",
+    guard: ReadGuard | None = None,
+) -> Iterator[PendingInput | InputFailure]:
+    """:func:`iter_inputs`, each input's bytes read but not decoded: a :class:`PendingInput`
+    (``read()`` gives what :func:`iter_inputs` would have given) or an :class:`InputFailure`
+    (the file or archive member could not be read, or an archive guard refused it).
+
+    A batch reads archives here, in order, and leaves decoding and parsing (PDF above all) to
+    its worker processes.  ``guard`` is entered around loading each input's bytes.
+    """
+    limits = _Limits(
+        glob, encoding, max_bytes, max_archive_bytes, max_ratio, errors, pdf_engine, guard, defer=True
+    )
+    for item in _iter_inputs(paths, limits):
+        assert not isinstance(item, InputDocument)  # deferred
+        yield item
+
+
+_Read = InputDocument | InputFailure | PendingInput
+
+
+def _iter_inputs(paths: Sequence[str], limits: _Limits) -> Iterator[_Read]:
     from .pdf import check_pdf_engine  # a bad engine name is a usage error, before any input
 
-    check_pdf_engine(pdf_engine)
-    limits = _Limits(glob, encoding, max_bytes, max_archive_bytes, max_ratio, errors, pdf_engine, guard)
+    check_pdf_engine(limits.pdf_engine)
+    max_bytes = limits.max_bytes
     for path in paths:
         if path == "-":
-            yield _document_or_failure(
-                "<stdin>",
-                lambda: _read_limited(sys.stdin.buffer, max_bytes),
-                encoding,
-                max_bytes,
-                errors,
-                pdf_engine,
-                guard,
-            )
+            yield _read_member("<stdin>", lambda: _read_limited(sys.stdin.buffer, max_bytes), limits)
             continue
         display = readable_name(path)
         try:

@@ -162,3 +162,44 @@ def test_an_unknown_pdf_engine_is_a_usage_error(tmp_path: Path, command: str) ->
     res = runner.invoke(app, [command, str(path), "--pdf-engine", "mupdf"])
     assert res.exit_code == 2
     assert "--pdf-engine" in res.stderr and "mupdf" in res.stderr
+
+
+def test_a_batch_reads_pdfs_where_it_extracts_them(tmp_path: Path) -> None:
+    """iter_pending_inputs reads bytes only; PendingInput.read gives what iter_inputs gives, and
+    process_input (what a worker runs) decodes it there: same records, failures as error records."""
+    import zipfile
+
+    from extractor.batch import process_input
+    from extractor.readers import PendingInput, iter_pending_inputs
+
+    archive = tmp_path / "reports.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("a.pdf", make_pdf(TWO_PAGES, cjk=True))
+        zf.writestr("b.pdf", b"%PDF-1.4\nthis is not really a pdf")
+        zf.writestr("c.txt", "新增就业1.2万人。".encode())
+    pending = list(iter_pending_inputs([str(archive)]))
+    decoded = list(iter_inputs([str(archive)]))
+    assert all(isinstance(p, PendingInput) for p in pending)  # nothing decoded in this process
+    assert [p.read() for p in pending if isinstance(p, PendingInput)] == decoded
+    assert [process_input(p).data for p in pending] == [process_input(d).data for d in decoded]
+    errors = [json.loads(line) for line in process_input(pending[1]).lines.splitlines()]
+    assert errors[0]["type"] == "error" and errors[0]["error"] == "DecodeError"
+
+
+def test_reading_in_a_worker_counts_toward_the_document_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time as time_module
+
+    from extractor import pdf as pdf_module
+    from extractor.batch import process_input
+    from extractor.readers import PendingInput
+
+    slow = pdf_module.read_pdf
+
+    def read_slowly(data: bytes, engine: str = "pypdfium2") -> object:
+        time_module.sleep(3)
+        return slow(data, engine)
+
+    monkeypatch.setattr(pdf_module, "read_pdf", read_slowly)
+    item = PendingInput("slow.pdf", make_pdf(TWO_PAGES, cjk=True), None, 10**8)
+    record = json.loads(process_input(item, timeout=1).lines.splitlines()[0])
+    assert record["error"] == "TimeoutError" and "reading took longer than 1 s" in record["message"]
