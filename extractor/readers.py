@@ -207,6 +207,7 @@ class PendingInput:
             self.source, lambda: self.data, self.encoding, self.max_bytes, self.errors, self.pdf_engine, guard
         )
 
+
 # --------------------------------------------------------------------------------------------
 # Optional imports
 # --------------------------------------------------------------------------------------------
