@@ -231,7 +231,45 @@ def bench_formats(
                 a == b for a, b in zip(found["pdf (pypdfium2)"], found["pdf (pdfplumber)"], strict=True)
             ),
         }
+    if files["pdf"]:
+        out["pdf_archive"] = bench_pdf_archive(files["pdf"], rounds, tmp)
     return out
+
+
+def bench_pdf_archive(pdfs: Sequence[Path], rounds: int, tmp: Path, copies: int = 3) -> dict[str, Any]:
+    """The command on a zip of the PDFs (``copies`` times each), ``--jobs 1`` against ``--jobs 2``,
+    interleaved: the workers read the PDFs, so two of them read twice as many pages."""
+    import zipfile
+
+    from bench import cli_path
+
+    archive = tmp / "pdfs.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for copy in range(copies):
+            for pdf in pdfs:
+                zf.write(pdf, f"copy{copy}/{pdf.name}")
+    exe = cli_path()
+    runs: dict[str, list[float]] = {"1": [], "2": []}
+    outputs: dict[str, bytes] = {}
+    for _ in range(rounds):
+        for jobs in runs:
+            out = tmp / f"pdfs-jobs{jobs}.jsonl"
+            t = time.perf_counter()
+            subprocess.run(
+                [exe, "extract", str(archive), "-o", str(out), "--quiet", "--jobs", jobs], check=True
+            )
+            runs[jobs].append(time.perf_counter() - t)
+            outputs[jobs] = out.read_bytes()
+    one, two = statistics.median(runs["1"]), statistics.median(runs["2"])
+    return {
+        "pdfs": len(pdfs) * copies,
+        "mb": archive.stat().st_size / MB,
+        "jobs1_s": one,
+        "jobs2_s": two,
+        "speedup": one / two,
+        "same_output": outputs["1"] == outputs["2"],
+        "runs_s": runs,
+    }
 
 
 def table_rows(res: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -259,6 +297,17 @@ def table_rows(res: dict[str, Any]) -> list[tuple[str, str, str]]:
                 f"{e['pages']} pages; metrics of the two engines equal in "
                 f"{e['metrics_equal_between_engines']}/{e['pdfs']}; "
                 f"target ≥ 20×: {'PASS' if e['speedup'] >= 20 else 'FAIL'}",
+            )
+        )
+    a = res.get("pdf_archive")
+    if a is not None:
+        rows.append(
+            (
+                "PDF archive: --jobs 1 / --jobs 2",
+                f"{a['speedup']:.2f}×",
+                f"{a['jobs1_s']:.2f} s vs {a['jobs2_s']:.2f} s wall clock for a zip of {a['pdfs']} PDFs "
+                f"({a['mb']:.1f} MB), start-up included; outputs "
+                f"{'byte-identical' if a['same_output'] else 'DIFFER'}",
             )
         )
     return rows

@@ -113,6 +113,10 @@ def test_bench_quick_writes_every_figure(tmp_path: Path) -> None:
         assert engines["metrics_equal"] == {"pypdfium2": 2, "pdfplumber": 2}
         assert engines["metrics_equal_between_engines"] == 2
         assert "PDF engines: pdfplumber / pypdfium2" in proc.stdout
+        archive = real["pdf_archive"]
+        assert archive["pdfs"] == 6 and archive["same_output"]
+        assert _positive(archive["jobs1_s"]) and _positive(archive["jobs2_s"])
+        assert "PDF archive: --jobs 1 / --jobs 2" in proc.stdout
     else:
         assert "no Chromium" in " ".join(real["notes"])
     assert "real formats: docx" in proc.stdout
