@@ -966,9 +966,12 @@ def _dash_candidates(text: str, p: _Patterns, taken: set[int]) -> list[_ItemCand
     last_end = -1
     # Before the first heading a dash line is a subtitle (——在…会议上), not a bullet.
     first_section = min(taken, default=len(text))
+    starts = tuple(markers)
     for raw in text.split("\n"):
         start, pos = pos, pos + len(raw) + 1
         body = raw.lstrip(p.indent)
+        if not body.startswith(starts):  # most lines: one call tells
+            continue
         marker = next((m for m in markers if body.startswith(m)), None)
         if marker is None or len(_CJK.findall(body[len(marker) : len(marker) + 20])) < 2:
             continue
