@@ -338,7 +338,9 @@ class Classifier:
 
     def _object_after(self, text: str, c: Candidate, clause_end: int) -> str | None:
         """The noun after a count: 182名领导干部 → 领导干部."""
-        paren = _PAREN_HEAD.match(text[c.end : c.end + 32])
+        paren = (
+            _PAREN_HEAD.match(text[c.end : c.end + 32]) if text[c.end : c.end + 1] in ("（", "(") else None
+        )
         if paren is not None:
             # 2813.8万辆（艘、架、列）次: the list inside the note does not end the clause.
             start = c.end + paren.end()
@@ -533,7 +535,11 @@ class Classifier:
         anchor_ends = [a[1] for a in anchors]
         for index, c in enumerate(cands):
             clause_start, clause_end = clause_breaks.around(c.start, c.end)
-            sentence_start = sentence_breaks.start_of(c.start)
+            # A clause opened by a sentence end (or the text's start) opens its sentence too.
+            if clause_start == 0 or text[clause_start - 1] in _SENTENCE_BREAK:
+                sentence_start = clause_start
+            else:
+                sentence_start = sentence_breaks.start_of(c.start)
             same_clause = prev_end >= clause_start
             before = text[prev_end if same_clause else clause_start : c.start].strip()
             rules: list[str] = []
