@@ -11,8 +11,12 @@ The classifier asks one question of the segmenter: does a verb it found stand on
 the words at least ``min_freq`` frequent, plus every word that contains one of the classifier's
 verbs (so 建成区 still hides 建成).  It gives the same objects as the full dictionary on every
 report we have.  The core is built from the installed jieba's own ``dict.txt`` on first use (about
-a second) and its frequency table is cached in the temporary folder, from where it loads in about
-30 ms (see :func:`_core_frequencies`); jieba's whole dictionary takes about 1 s.
+a second) and its frequency table is cached in the temporary folder (see
+:func:`_core_frequencies`); jieba's whole dictionary takes about 1 s.  The boundaries are
+jieba's dictionary route computed here in one pass over a table of log probabilities (one look-up
+per fragment), which is derived from the tokenizer once and cached as well (:func:`_route_table`),
+so a process starts by loading that table (about 30 ms) and builds jieba's tokenizer only if
+:meth:`Segmenter.words` is asked for.
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ __all__ = ["Segmenter", "cache_location", "get_segmenter"]
 
 
 _IMPORT_LOCK = threading.Lock()
+#: In the log-probability table: a prefix of words that is no word itself (jieba's frequency 0).
+_PREFIX = 1.0
 _ASCII_ALNUM = frozenset(string.ascii_letters + string.digits)
 
 
@@ -84,8 +90,9 @@ class _PlainUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"a segmenter cache may hold plain data only, not {module}.{name}")
 
 
-def _read_cache(path: Path) -> tuple[dict[str, int], int] | None:
-    """The cached table, or None when there is none we may trust (missing, another user's, torn)."""
+def _read_cache(path: Path, total: type = int) -> tuple[dict[str, Any], Any] | None:
+    """The cached table and its total (of type ``total``), or None when there is none we may
+    trust (missing, another user's, torn)."""
     try:
         with path.open("rb") as f:
             info = os.fstat(f.fileno())
@@ -97,12 +104,17 @@ def _read_cache(path: Path) -> tuple[dict[str, int], int] | None:
     except (OSError, pickle.UnpicklingError, EOFError, ValueError) as exc:
         logging.getLogger(__name__).warning("ignoring segmenter cache %s: %s", path, exc)
         return None
-    if isinstance(data, tuple) and len(data) == 2 and isinstance(data[0], dict) and isinstance(data[1], int):
+    if (
+        isinstance(data, tuple)
+        and len(data) == 2
+        and isinstance(data[0], dict)
+        and isinstance(data[1], total)
+    ):
         return data
     return None
 
 
-def _write_cache(path: Path, table: tuple[dict[str, int], int]) -> None:
+def _write_cache(path: Path, table: tuple[dict[str, Any], Any]) -> None:
     # Write then rename: processes starting together never read a half-written file.
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
@@ -145,6 +157,41 @@ def _core_frequencies(jieba: Any, min_freq: int, keep: Iterable[str]) -> tuple[d
     return table
 
 
+def _route_table(jieba: Any) -> tuple[dict[str, float], float]:
+    """For every entry of our tokenizer's prefix table (core dictionary, userdict, removals), the
+    word's log probability, or ``_PREFIX`` for a prefix that is no word; and the log of the total.
+
+    Built from the tokenizer once (about 0.1 s) and cached beside the core table, under a key that
+    covers the userdict's content and the words removed, so a process starts by loading it.
+    """
+    settings = load_data("segmenter.toml", _SegmenterData)
+    userdict = resources.files("extractor.data").joinpath("userdict.txt").read_bytes()
+    key = "|".join(
+        [
+            "route",
+            str(_CACHE_FORMAT),
+            jieba.__version__,
+            str(settings.min_freq),
+            *sorted(set(_verbs())),
+            "removed",
+            *settings.remove,
+            hashlib.sha256(userdict).hexdigest(),
+        ]
+    )
+    path = (
+        Path(tempfile.gettempdir())
+        / f"extractor-jieba-route-{hashlib.sha256(key.encode()).hexdigest()[:16]}.pickle"
+    )
+    cached = _read_cache(path, float)
+    if cached is not None:
+        return cached
+    tokenizer = _jieba_tokenizer(jieba)
+    logtotal = log(tokenizer.total)
+    table = {w: (log(f) - logtotal if f else _PREFIX) for w, f in tokenizer.FREQ.items()}
+    _write_cache(path, (table, logtotal))
+    return table, logtotal
+
+
 class Segmenter:
     """Word boundaries for short clauses."""
 
@@ -152,25 +199,20 @@ class Segmenter:
         jieba = _import_jieba()  # deferred: --help and the number layer must not pay for it
 
         jieba.setLogLevel(logging.WARNING)
-        settings = load_data("segmenter.toml", _SegmenterData)
-        verbs = _verbs()
-        self._tokenizer: Any = jieba.Tokenizer()
-        # The table goes straight in: Tokenizer.initialize would read jieba's slower cache.
-        self._tokenizer.FREQ, self._tokenizer.total = _core_frequencies(jieba, settings.min_freq, verbs)
-        self._tokenizer.initialized = True
-        data = resources.files("extractor.data")
-        with resources.as_file(data.joinpath("userdict.txt")) as p:
-            self._tokenizer.load_userdict(str(p))
-        for word in settings.remove:
-            self._tokenizer.del_word(word)
-        # What boundaries() needs of jieba: its block pattern, and the table's log total.
+        # What boundaries() needs of jieba: its block pattern, and for every entry of the prefix
+        # table the word's log probability (or _PREFIX for a prefix that is no word), so that
+        # one look-up answers for each fragment (see _route_table).
         self._blocks = jieba.re_han_default.finditer
-        self._logtotal = log(self._tokenizer.total)
-        self._logp: dict[str, float] = {}
+        self._logp, self._logtotal = _route_table(jieba)
+        self._reference: Any = None
 
     def words(self, text: str) -> list[str]:
-        """Words of ``text`` (dictionary only, ``HMM=False``, so results never depend on a model)."""
-        words: list[str] = self._tokenizer.lcut(text, HMM=False)
+        """Words of ``text`` by jieba itself (dictionary only, ``HMM=False``, so results never
+        depend on a model), on the same dictionary: what :meth:`boundaries` is tested against.
+        Its tokenizer is built on first use (about 0.1 s)."""
+        if self._reference is None:
+            self._reference = _jieba_tokenizer(_import_jieba())
+        words: list[str] = self._reference.lcut(text, HMM=False)
         return words
 
     @lru_cache(maxsize=65536)  # noqa: B019 - one segmenter per process; clauses repeat a lot
@@ -202,9 +244,7 @@ class Segmenter:
                 out.add(p)
 
     def _route(self, block: str, offset: int, out: set[int]) -> None:
-        freq = self._tokenizer.FREQ
-        logp = self._logp
-        logtotal = self._logtotal
+        logp = self._logp.get
         n = len(block)
         score = [0.0] * (n + 1)
         ends = [0] * n
@@ -215,13 +255,10 @@ class Segmenter:
             i = k
             frag = block[k]
             while True:
-                f = freq.get(frag)
-                if f is None:
+                lp = logp(frag)
+                if lp is None:  # no word goes on with this fragment
                     break
-                if f:
-                    lp = logp.get(frag)
-                    if lp is None:
-                        lp = logp[frag] = log(f) - logtotal
+                if lp <= 0.0:  # a word (log probabilities are never positive; _PREFIX is)
                     v = lp + score[i + 1]
                     if best_end < 0 or v >= best:  # a tie goes to the longer word, as in jieba
                         best, best_end = v, i
@@ -229,8 +266,8 @@ class Segmenter:
                 if i >= n:
                     break
                 frag = block[k : i + 1]
-            if best_end < 0:  # no word starts here: the character alone
-                best, best_end = log(freq.get(block[k]) or 1) - logtotal + score[k + 1], k
+            if best_end < 0:  # no word starts here: the character alone, of frequency 1
+                best, best_end = score[k + 1] - self._logtotal, k
             score[k] = best
             ends[k] = best_end
         # Single letters and digits in a row are one word.
@@ -248,6 +285,21 @@ class Segmenter:
             x = y
         if letters:
             out.add(offset + n)
+
+
+def _jieba_tokenizer(jieba: Any) -> Any:
+    """Our own ``jieba.Tokenizer``: the core dictionary, ``data/userdict.txt``, the words removed."""
+    settings = load_data("segmenter.toml", _SegmenterData)
+    tokenizer = jieba.Tokenizer()
+    # The table goes straight in: Tokenizer.initialize would read jieba's slower cache.
+    tokenizer.FREQ, tokenizer.total = _core_frequencies(jieba, settings.min_freq, _verbs())
+    tokenizer.initialized = True
+    data = resources.files("extractor.data")
+    with resources.as_file(data.joinpath("userdict.txt")) as p:
+        tokenizer.load_userdict(str(p))
+    for word in settings.remove:
+        tokenizer.del_word(word)
+    return tokenizer
 
 
 def _verbs() -> list[str]:

@@ -19,7 +19,9 @@ from extractor.segment import get_segmenter
 
 
 def test_it_is_not_jiebas_global_tokenizer() -> None:
-    assert get_segmenter()._tokenizer is not jieba.dt
+    seg = get_segmenter()
+    seg.words("新增就业")
+    assert seg._reference is not jieba.dt and seg._reference.FREQ is not jieba.dt.FREQ
 
 
 @pytest.mark.parametrize(
@@ -162,3 +164,25 @@ def test_boundaries_are_jiebas_on_random_text() -> None:
     seg = get_segmenter()
     texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(5000)]
     assert [t for t in texts if seg.boundaries.__wrapped__(seg, t) != _word_ends(t)] == []
+
+
+def test_the_route_table_is_cached_and_holds_jiebas_log_probabilities(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import math
+
+    table, logtotal = segment._route_table(jieba)
+    (path,) = cache_dir.glob("extractor-jieba-route-*.pickle")
+    reference = segment._jieba_tokenizer(jieba)
+    assert logtotal == math.log(reference.total)
+    assert table.keys() == reference.FREQ.keys()
+    word = "包联"  # from userdict.txt
+    assert table[word] == math.log(reference.FREQ[word]) - logtotal
+    assert all(table[w] == segment._PREFIX for w, f in list(reference.FREQ.items())[:5000] if not f)
+
+    def no_rebuild(jieba_module: object) -> None:
+        raise AssertionError("rebuilt instead of read from the cache")
+
+    monkeypatch.setattr(segment, "_jieba_tokenizer", no_rebuild)
+    assert segment._route_table(jieba) == (table, logtotal)
+    assert path.stat().st_mode & 0o077 == 0
