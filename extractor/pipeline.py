@@ -108,7 +108,7 @@ class Extraction:
     def records(self) -> list[BaseModel]:
         """The records in document order (built from the rows on first use)."""
         if self._records is None:
-            self._records = [constructed(cls, values) for cls, values in self._rows or ()]
+            self._records = [constructed(cls, _model_values(cls, values)) for cls, values in self._rows or ()]
         return self._records
 
     @records.setter
@@ -159,6 +159,15 @@ def json_dict(record: BaseModel) -> dict[str, Any]:
     if type(record) not in _METRIC_TYPES:
         return record.model_dump(mode="json")
     return _metric_json(record.__dict__)
+
+
+def _model_values(cls: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]:
+    """A row's values as its model holds them: a metric's numbers in plain form (12000, 13.5)."""
+    if cls in _METRIC_TYPES:
+        values["value"] = plain(values["value"])
+        if values["value_max"] is not None:
+            values["value_max"] = plain(values["value_max"])
+    return values
 
 
 def _row_json(cls: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]:
@@ -381,8 +390,10 @@ class Extractor:
                 "end": end,
                 "text": text[start:end],
                 "type": "metric",
-                "value": plain(cand.value),
-                "value_max": None if cand.value_max is None else plain(cand.value_max),
+                # Exact, but maybe written 12000.0 or 1.2E+4: the model gets the plain form
+                # (_model_values); JSON writes the same number either way.
+                "value": cand.value,
+                "value_max": cand.value_max,
                 "unit": unit,
                 "qualifier": cand.qualifier,
                 "marker": cand.marker,
