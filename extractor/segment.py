@@ -164,6 +164,18 @@ def _route_table(jieba: Any) -> tuple[dict[str, float], float]:
     Built from the tokenizer once (about 0.1 s) and cached beside the core table, under a key that
     covers the userdict's content and the words removed, so a process starts by loading it.
     """
+    path = _route_cache_path(jieba)
+    cached = _read_cache(path, float)
+    if cached is not None:
+        return cached
+    tokenizer = _jieba_tokenizer(jieba)
+    logtotal = log(tokenizer.total)
+    table = {w: (log(f) - logtotal if f else _PREFIX) for w, f in tokenizer.FREQ.items()}
+    _write_cache(path, (table, logtotal))
+    return table, logtotal
+
+
+def _route_cache_path(jieba: Any) -> Path:
     settings = load_data("segmenter.toml", _SegmenterData)
     userdict = resources.files("extractor.data").joinpath("userdict.txt").read_bytes()
     key = "|".join(
@@ -178,18 +190,8 @@ def _route_table(jieba: Any) -> tuple[dict[str, float], float]:
             hashlib.sha256(userdict).hexdigest(),
         ]
     )
-    path = (
-        Path(tempfile.gettempdir())
-        / f"extractor-jieba-route-{hashlib.sha256(key.encode()).hexdigest()[:16]}.pickle"
-    )
-    cached = _read_cache(path, float)
-    if cached is not None:
-        return cached
-    tokenizer = _jieba_tokenizer(jieba)
-    logtotal = log(tokenizer.total)
-    table = {w: (log(f) - logtotal if f else _PREFIX) for w, f in tokenizer.FREQ.items()}
-    _write_cache(path, (table, logtotal))
-    return table, logtotal
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"extractor-jieba-route-{digest}.pickle"
 
 
 class Segmenter:
@@ -308,9 +310,9 @@ def _verbs() -> list[str]:
 
 
 def cache_location() -> Path:
-    """Where the segmenter's dictionary table is cached (for ``extractor info``)."""
-    settings = load_data("segmenter.toml", _SegmenterData)
-    return _cache_path(_import_jieba().__version__, settings.min_freq, sorted(set(_verbs())))
+    """Where the table a process loads to segment is cached (for ``extractor info``): the route
+    table (built, when missing, from the core dictionary's table cached beside it)."""
+    return _route_cache_path(_import_jieba())
 
 
 _INSTANCE: Segmenter | None = None
