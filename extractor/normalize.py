@@ -120,11 +120,16 @@ _FW_POINT = regex.compile(r"(?<=[0-9])．(?=[0-9])")
 #   "12\n3.4", "5 ‰");
 # - one line break between a code's letters and its digits ("PM\n2.5"), so the code rule sees
 #   the whole code.
-_DELETE = regex.compile(
+_DELETE_COMMA = regex.compile(
     r"""
-      (?<=[0-9]),(?=[0-9]{3}(?![0-9]))                              # 1,100万
-    | (?<=(?:^|[^0-9.，])[0-9]{1,3}(?:，[0-9]{3})*)，(?=[0-9]{3}(?![0-9.，])\p{Han})  # １，１００万元
-    | (?<=[0-9])[ \t]+(?=[%‰])                                      # "16.1 %"
+      ,(?<=[0-9],)(?=[0-9]{3}(?![0-9]))                              # 1,100万
+    | ，(?<=(?:^|[^0-9.，])[0-9]{1,3}(?:，[0-9]{3})*，)(?=[0-9]{3}(?![0-9.，])\p{Han})  # １，１００万元
+    """,
+    regex.VERBOSE,
+)
+_DELETE_SPACE = regex.compile(
+    r"""
+      (?<=[0-9])[ \t]+(?=[%‰])                                      # "16.1 %"
     | (?<=[0-9%‰])[ \t]+(?=\p{Han})                                 # "新增就业 1200 人"
     | (?<=\p{Han})[ \t]+(?=[0-9])
     # A number wrapped by PDF text: "12\n3.4亿元", "16.\n4%".  Not when the digits before the
@@ -134,6 +139,9 @@ _DELETE = regex.compile(
     """,
     regex.VERBOSE,
 )
+# (One pattern once; as two it finds the same spans, faster: a comma match is the comma alone and
+# a space match holds only spaces, tabs and line breaks, so neither can hide the other's.  The
+# comma pattern opens with the comma itself, which the engine looks for fast.)
 
 
 # A line that ends a sentence or a heading never continues on the next line.
@@ -246,7 +254,13 @@ def normalize_folded(copy: str) -> Normalized:
     last = 0
     deleted = 0
     out_len = 0
-    spans = sorted({*_wraps(copy), *(m.span() for m in _DELETE.finditer(copy))})
+    spans = sorted(
+        {
+            *_wraps(copy),
+            *(m.span() for m in _DELETE_COMMA.finditer(copy)),
+            *(m.span() for m in _DELETE_SPACE.finditer(copy)),
+        }
+    )
     for start, end in spans:
         if end <= start or start < last:
             continue  # empty, or overlapping a span already deleted

@@ -53,3 +53,40 @@ def test_every_character_maps_to_the_same_character_or_its_fullwidth_form(text: 
     for i, ch in enumerate(n.text):
         orig = text[n.to_original(i)]
         assert orig == ch or orig.translate({ord("１"): "1", ord("２"): "2", ord("％"): "%"}) == ch
+
+
+# The deletion pattern as one alternation (before it was split in two for speed): the reference.
+_ONE_PATTERN = r"""
+      (?<=[0-9]),(?=[0-9]{3}(?![0-9]))
+    | (?<=(?:^|[^0-9.，])[0-9]{1,3}(?:，[0-9]{3})*)，(?=[0-9]{3}(?![0-9.，])\p{Han})
+    | (?<=[0-9])[ \t]+(?=[%‰])
+    | (?<=[0-9%‰])[ \t]+(?=\p{Han})
+    | (?<=\p{Han})[ \t]+(?=[0-9])
+    | (?<=[^\n0-9.][0-9.]*[0-9.])[ \t]*\r?\n[ \t]*(?=[0-9%‰])
+    | (?<=[A-Za-z])[ \t]*\r?\n[ \t]*(?=[0-9])
+"""
+
+
+def test_the_two_deletion_patterns_find_what_one_alternation_finds() -> None:
+    import random
+
+    import regex
+
+    from extractor.normalize import _DELETE_COMMA, _DELETE_SPACE
+
+    from .conftest import ROOT
+
+    one = regex.compile(_ONE_PATTERN, regex.VERBOSE)
+    rng = random.Random(9)
+    alphabet = "0123456789,，.． \t\n\r%‰年万元亿ABab一二"
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpora").rglob("*.txt"))]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(20000)]
+    found = 0
+    for text in texts:
+        two = sorted(
+            [m.span() for m in _DELETE_COMMA.finditer(text)]
+            + [m.span() for m in _DELETE_SPACE.finditer(text)]
+        )
+        assert two == [m.span() for m in one.finditer(text)], text
+        found += len(two)
+    assert found > 1000
