@@ -264,18 +264,6 @@ class QuantityFinder:
             and (rule_id not in self._rule_units or unit in self._rule_units[rule_id])
         ]
 
-    def _may_be_quantity(self, text: str, m: re.Match[str]) -> bool:
-        """Cheap test before the full reading: what follows the numeral can start a quantity.
-
-        Most numerals in a report are not quantities (一是, 进一步, 统一); this skips them with one
-        set look-up.  A numeral holding 万/亿 may be a bare magnitude, so it always goes on.
-        """
-        end = m.end()
-        if text[end : end + 1] in self._tail_starts:
-            return True
-        surface = m.group(0)
-        return "万" in surface or "亿" in surface
-
     # ------------------------------------------------------------------ reading forward
     def _unit_at(self, text: str, pos: int) -> UnitSpec | None:
         for length in self._unit_lengths_from.get(text[pos : pos + 1], ()):
@@ -462,26 +450,35 @@ class QuantityFinder:
         found: list[Candidate] = []
         rejected: list[Rejection] = []
         pos = 0
+        search, tail_starts, rules_for = self._number.search, self._tail_starts, self._rules_for
         while True:
-            m = self._number.search(text, pos)
+            m = search(text, pos)
             if m is None:
                 break
             form = _FORM[m.lastgroup or ""]
-            if (
-                (form == "ar" or form == "ch")
-                and not self._may_be_quantity(text, m)
-                and not (form == "ar" and self._ratio_cue(text, m.start()) is not None)
-            ):
-                pos = m.end()
-                continue  # no unit, magnitude, qualifier or range can follow: not a quantity
+            if form == "ar" or form == "ch":
+                end = m.end()
+                # Cheap test before the full reading: most numerals in a report are not
+                # quantities (一是, 进一步, 统一), and what follows them can start no unit,
+                # magnitude, qualifier or range: one set look-up.  A numeral holding 万/亿 may be
+                # a bare magnitude, and an Arabic one a ratio after its name: those go on.
+                if text[end : end + 1] not in tail_starts:
+                    surface = m.group(0)
+                    if (
+                        "万" not in surface
+                        and "亿" not in surface
+                        and not (form == "ar" and self._ratio_cue(text, m.start()) is not None)
+                    ):
+                        pos = end
+                        continue  # no unit, magnitude, qualifier or range can follow: not a quantity
             cand, end = self._candidate(text, m)
             pos = max(end, m.end())
             if cand is None:
                 continue
             key = (cand.chinese, cand.unit.surface if cand.unit is not None else None)
-            rules = self._rules_for.get(key)
+            rules = rules_for.get(key)
             if rules is None:
-                rules = self._rules_for[key] = self._applicable_rules(*key)
+                rules = rules_for[key] = self._applicable_rules(*key)
             for rule_id, rule in rules:
                 if rule(self, ctx, cand):
                     rejected.append(Rejection(cand.start, cand.end, rule_id, self._trap_reasons[rule_id]))
