@@ -26,7 +26,6 @@ from .metadata import Metadata, read_metadata
 from .models import (
     Check,
     Count,
-    Direction,
     DocumentInfo,
     FocusItem,
     Measure,
@@ -62,7 +61,6 @@ _METRIC_CLASSES: dict[str, type[MetricBase]] = {
     "percent": Percentage,
     "multiple": Multiple,
 }
-_OptionalDirection = Direction | None
 _TYPE_ORDER = {"section": 0, "focus_item": 1, "check": 2, "metric": 3}
 
 

@@ -907,7 +907,6 @@ _PUNCT_GAP = regex.compile(
     f"(?<=[{_CJK_PUNCT}]){_HSPACE}(?=[{_HAN}{_CJK_PUNCT}])|(?<=[{_HAN}]){_HSPACE}(?=[{_CJK_PUNCT}])"
 )
 _HAN_CHAR = regex.compile(f"[{_HAN}]")
-_TERMINAL = regex.compile(r"[。！？：；!?:;…][\"”’」』）)】]*$")
 _HEADING = regex.compile(
     r"^(?:[一二三四五六七八九十百零〇]+[、.．]"
     r"|[（(][一二三四五六七八九十百零〇]+[)）]"
@@ -968,6 +967,7 @@ def _width(line: str) -> int:
     return sum(map(_CHAR_WIDTHS.__getitem__, line))
 
 
+# A line ends its sentence when it ends with one of these, then any closing marks (。” ：）).
 _TERMINAL_MARKS = frozenset("。！？：；!?:;…")
 _CLOSERS = '"”’」』）)】'
 
