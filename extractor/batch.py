@@ -78,6 +78,10 @@ CHUNK_CHARS = 1 << 17
 #: Tasks in flight per worker process: the read-ahead window that keeps every worker busy while
 #: the output is written strictly in input order.
 TASKS_PER_WORKER = 3
+#: Bytes of inputs in flight (read, not yet extracted) past which only one task per worker is:
+#: the workers decode, so the command holds each input's bytes until then, and a run of huge
+#: PDFs (up to --max-bytes each) must not fill memory with TASKS_PER_WORKER of them a worker.
+WINDOW_BYTES = 64 * 2**20
 
 InputItem = InputDocument | InputFailure | PendingInput
 
@@ -413,6 +417,16 @@ def _chunks(items: Iterable[InputItem], max_docs: int, max_chars: int) -> Iterat
         yield chunk
 
 
+def _bytes_in_flight(pending: Iterable[tuple[list[InputItem], Any]]) -> int:
+    """The bytes (or characters) of the inputs of the tasks in flight."""
+    return sum(
+        len(item.data) if isinstance(item, PendingInput) else len(item.text)
+        for chunk, _ in pending
+        for item in chunk
+        if not isinstance(item, InputFailure)
+    )
+
+
 class LocalEngine:
     """Runs :func:`process_input` over a stream of inputs, in input order.
 
@@ -482,7 +496,9 @@ class LocalEngine:
         try:
             for chunk in _chunks(items, self.chunk_docs, self.chunk_chars):
                 pending.append((chunk, self._submit(chunk)))
-                while len(pending) >= window:
+                while len(pending) >= window or (
+                    len(pending) >= self.jobs and _bytes_in_flight(pending) > WINDOW_BYTES
+                ):
                     yield from self._next_outputs(pending)
             while pending:
                 yield from self._next_outputs(pending)

@@ -663,3 +663,29 @@ def test_records_survive_line_separators_inside_text() -> None:
     assert out.records == records
     assert out.n_records == 2
     assert out.lines.endswith("\n") and out.data == out.lines.encode("utf-8")
+
+
+def test_inputs_in_flight_are_bounded_by_their_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers decode, so the command holds each input's bytes until its turn: past
+    WINDOW_BYTES only one task per worker is in flight (not TASKS_PER_WORKER of them)."""
+    from extractor.readers import PendingInput
+
+    text = "全年新增就业1.2万人，增长5%。" * 40
+    items = [PendingInput(f"d{i}.txt", text.encode(), None, 10**6) for i in range(10)]
+    with LocalEngine(2, chunk_docs=1) as engine:
+        in_flight: list[int] = []
+        yielded = 0
+        real = engine._submit
+
+        def submit(chunk: list[Any]) -> Any:
+            in_flight.append(len(in_flight) + 1 - yielded)  # tasks submitted and not yet yielded
+            return real(chunk)
+
+        monkeypatch.setattr(engine, "_submit", submit)
+        monkeypatch.setattr(batch, "WINDOW_BYTES", 100)
+        sources = []
+        for out in engine.run(items):
+            yielded += 1
+            sources.append(out.source)
+    assert sources == [f"d{i}.txt" for i in range(10)]
+    assert max(in_flight) <= 2  # one a worker, against TASKS_PER_WORKER * 2 = 6 without the bound
