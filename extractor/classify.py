@@ -16,7 +16,7 @@ from functools import cache
 
 import regex
 
-from .lexicon import Lexicon, alternation, load_lexicon
+from .lexicon import Lexicon, alternation, lengths_by, load_lexicon
 from .quantities import Candidate
 from .segment import get_segmenter
 from .tense import Context, Tenses
@@ -57,7 +57,7 @@ _ADVERBIAL = re.compile(r"在.{0,12}[中上下内里]")
 def _pattern(words: Sequence[str]) -> re.Pattern[str]:
     """Any of ``words``, longest first.  The standard library's engine finds a plain alternation of
     words two to four times faster than ``regex`` does (same matches: leftmost, longest first)."""
-    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))))
+    return re.compile(alternation(words))
 
 
 class _Suffixes:
@@ -65,12 +65,8 @@ class _Suffixes:
 
     def __init__(self, words: Sequence[str]) -> None:
         self._words = frozenset(w for w in words if w)
-        # The lengths of the words ending in each character, longest first: most texts end in a
-        # character no word ends in, which one look-up tells.
-        lengths: dict[str, set[int]] = {}
-        for w in self._words:
-            lengths.setdefault(w[-1], set()).add(len(w))
-        self._lengths = {ch: tuple(sorted(ns, reverse=True)) for ch, ns in lengths.items()}
+        # Most texts end in a character no word ends in, which one look-up tells.
+        self._lengths = lengths_by(self._words, first=False)
 
     def longest(self, text: str) -> str | None:
         for n in self._lengths.get(text[-1:], ()):

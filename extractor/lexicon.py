@@ -313,6 +313,22 @@ def alternation(words: Iterable[str]) -> str:
     return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
+def lengths_by(words: Iterable[str], *, first: bool = True) -> dict[str, tuple[int, ...]]:
+    """The lengths of ``words`` (longest first) by their first (or last) character: where a text
+    has a character that starts (ends) none of them, one look-up says so.
+
+    >>> lengths_by(["万元", "元", "亿元"])
+    {'万': (2,), '元': (1,), '亿': (2,)}
+    >>> lengths_by(["增长", "长"], first=False)
+    {'长': (2, 1)}
+    """
+    out: dict[str, set[int]] = {}
+    for w in words:
+        if w:
+            out.setdefault(w[0] if first else w[-1], set()).add(len(w))
+    return {ch: tuple(sorted(ns, reverse=True)) for ch, ns in out.items()}
+
+
 def load_data(name: str | Path, model: type[M]) -> M:
     """Read a TOML data file and validate it with ``model``.
 

@@ -12,7 +12,6 @@ import hashlib
 import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import fields
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -194,17 +193,14 @@ def _title(text: str) -> str | None:
     lines = head.splitlines()
     if len(head) < len(text):
         lines = lines[:-1]  # the last line of the head may go on past it
-    for line in lines:
-        line = line.strip()
-        if line:
-            return line if len(line) <= 80 else None
-    if len(head) == len(text):
-        return None
-    for line in text.splitlines():  # nothing but blank lines in the head: read on
-        line = line.strip()
-        if line:
-            return line if len(line) <= 80 else None
-    return None
+    first = _first_nonblank(lines)
+    if first is None and len(head) < len(text):
+        first = _first_nonblank(text.splitlines())  # nothing but blank lines in the head: read on
+    return first if first is not None and len(first) <= 80 else None
+
+
+def _first_nonblank(lines: list[str]) -> str | None:
+    return next((line.strip() for line in lines if line.strip()), None)
 
 
 class Extractor:
@@ -352,9 +348,8 @@ class Extractor:
         ):
             order, type_ = _ROW_FIELDS[kind]
             for span in spans:
-                given = _fields(span)
-                given.update(source=source, type=type_, text=text[span.start : span.end])
-                yield kind, {name: given[name] for name in order}
+                given = {"source": source, "type": type_, "text": text[span.start : span.end]}
+                yield kind, {name: given[name] if name in given else getattr(span, name) for name in order}
 
     def _metric(
         self,
@@ -418,17 +413,6 @@ def _document_order(row: Row) -> tuple[int, int]:
 _ROW_FIELDS: dict[type[BaseModel], tuple[tuple[str, ...], str]] = {
     cls: (tuple(cls.model_fields), cls.model_fields["type"].default) for cls in (Section, FocusItem, Check)
 }
-
-
-def _fields(span: object) -> dict[str, Any]:
-    """A structure span's fields (all plain values): ``dataclasses.asdict`` without its deep copy."""
-    names = _FIELD_NAMES.get(type(span))
-    if names is None:
-        names = _FIELD_NAMES[type(span)] = tuple(f.name for f in fields(cast(Any, span)))
-    return {name: getattr(span, name) for name in names}
-
-
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 @lru_cache(maxsize=1024)

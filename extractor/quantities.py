@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import regex
 
-from .lexicon import Lexicon, LexiconError, UnitSpec, alternation, load_lexicon
+from .lexicon import Lexicon, LexiconError, UnitSpec, alternation, lengths_by, load_lexicon
 from .numbers import NumberParseError, divide, multiply, parse_number
 
 __all__ = ["TRAP_RULES", "Candidate", "QuantityFinder", "Rejection"]
@@ -97,16 +97,6 @@ class _Context:
     text: str
     quote_spans: list[tuple[int, int]] = field(default_factory=list)
     quote_starts: list[int] = field(default_factory=list)
-
-
-def _lengths_by(words: Iterable[str], *, first: bool) -> dict[str, tuple[int, ...]]:
-    """The lengths of ``words`` (longest first) by their first (or last) character: where a
-    text's character starts (ends) none of them, one look-up says so."""
-    out: dict[str, set[int]] = {}
-    for w in words:
-        if w:
-            out.setdefault(w[0] if first else w[-1], set()).add(len(w))
-    return {ch: tuple(sorted(ns, reverse=True)) for ch, ns in out.items()}
 
 
 def _inside(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
@@ -190,15 +180,15 @@ class QuantityFinder:
         self._magnitudes = sorted(num.magnitudes, key=len, reverse=True)
         self._separators = sorted(num.range_separators, key=len, reverse=True)
         # First characters: one set look-up rules out most positions before the loops above.
-        self._unit_lengths_from = _lengths_by(lex.units, first=True)
+        self._unit_lengths_from = lengths_by(lex.units, first=True)
         self._magnitude_first = frozenset(m[0] for m in num.magnitudes)
         self._separator_first = frozenset(sep[0] for sep in num.range_separators)
         self._prefix = lex.qualifier_markers("prefix")
         self._not_prefix = tuple(sorted(lex.qualifiers.not_prefix, key=len, reverse=True))
-        self._prefix_lengths_to = _lengths_by(self._prefix, first=False)
+        self._prefix_lengths_to = lengths_by(self._prefix, first=False)
         self._infix = lex.qualifier_markers("infix")
         self._suffix = lex.qualifier_markers("suffix")
-        self._suffix_lengths_from = _lengths_by(self._suffix, first=True)
+        self._suffix_lengths_from = lengths_by(self._suffix, first=True)
         adverb = lex.qualifiers.adverb
         self._adverb = regex.compile(
             rf"({alternation(adverb.at_least + adverb.at_most)})[\p{{Han}}]{{1,{adverb.max_gap}}}$"
@@ -214,8 +204,8 @@ class QuantityFinder:
         # The rules that can fire for a candidate (Chinese numeral?, unit surface), in order.
         self._rules_for: dict[tuple[bool, str | None], list[tuple[str, _Rule]]] = {}
         self._rule_units = {
-            "trap.year": frozenset({"年"}),
-            "trap.period": frozenset({"年"}),
+            "trap.year": _YEAR_UNITS,
+            "trap.period": _YEAR_UNITS,
             "trap.rank": frozenset(traps.rank_units),
             "trap.phase": frozenset(traps.phase_units),
         }
@@ -653,6 +643,8 @@ class QuantityFinder:
 _Rule = Callable[["QuantityFinder", _Context, Candidate], bool]
 #: Rules that test ``c.chinese`` first (their code says so): an Arabic numeral never fires them.
 _CHINESE_ONLY = frozenset({"trap.quoted", "trap.lone_one", "trap.lone_zero", "trap.phase"})
+#: The unit of a year (2025年) and of a period of years (过去5年), which trap.year and trap.period test.
+_YEAR_UNITS = frozenset({"年"})
 
 
 def _in_trap_phrase(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
@@ -693,7 +685,7 @@ def _label(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
 
 
 def _year(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
-    if c.unit is None or c.unit.surface != "年":
+    if c.unit is None or c.unit.surface not in _YEAR_UNITS:
         return False
     traps = f.lexicon.traps
     numeral = ctx.text[c.num_start : c.num_end].lstrip("-−")
@@ -752,7 +744,7 @@ def _rank(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
 
 
 def _period(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
-    if c.unit is None or c.unit.surface != "年" or c.qualifier != "exact":
+    if c.unit is None or c.unit.surface not in _YEAR_UNITS or c.qualifier != "exact":
         return False
     return ctx.text[max(0, c.start - 2) : c.start].endswith(tuple(f.lexicon.traps.period_before))
 

@@ -12,6 +12,7 @@ Every test goes through :func:`metrics`, which checks the offset identity
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -846,6 +847,16 @@ def test_pair_is_two_metrics(text: str, expected: list[tuple[str, str]]) -> None
     assert all(a.end <= b.start for a, b in itertools.pairwise(found))  # no overlap, in order
 
 
+def _every_candidate(finder: Any, text: str) -> Iterator[Any]:
+    """Every numeral of ``text`` the finder reads as a candidate, before its trap rules."""
+    pos = 0
+    while (m := finder._number.search(text, pos)) is not None:
+        pos = m.end()
+        cand, _ = finder._candidate(text, m)
+        if cand is not None:
+            yield cand
+
+
 def test_set_phrases_are_found_around_a_numeral_as_in_the_whole_text() -> None:
     """The trap.phrase rule searches a window around each numeral; a search of the whole text
     (every phrase, overlapped) must give the same answer for every candidate."""
@@ -870,12 +881,7 @@ def test_set_phrases_are_found_around_a_numeral_as_in_the_whole_text() -> None:
     for text in texts:
         spans = [m.span() for m in finder._trap_phrases.finditer(text, overlapped=True)]
         ctx = _Context(text)
-        pos = 0
-        while (m := finder._number.search(text, pos)) is not None:
-            pos = m.end()
-            cand, _ = finder._candidate(text, m)
-            if cand is None:
-                continue
+        for cand in _every_candidate(finder, text):
             whole = any(s <= cand.num_start and cand.num_end <= e for s, e in spans)
             assert _in_trap_phrase(finder, ctx, cand) == whole, (text, cand)
             checked += 1
@@ -919,12 +925,7 @@ def test_trap_rules_left_out_for_a_candidate_would_not_have_fired() -> None:
     left_out = 0
     for text in texts:
         ctx = _Context(text)
-        pos = 0
-        while (m := finder._number.search(text, pos)) is not None:
-            pos = m.end()
-            cand, _ = finder._candidate(text, m)
-            if cand is None:
-                continue
+        for cand in _every_candidate(finder, text):
             kept = finder._applicable_rules(cand.chinese, cand.unit.surface if cand.unit else None)
             for rule_id, rule in finder._trap_rules:
                 if (rule_id, rule) not in kept:
