@@ -682,12 +682,10 @@ class _Breaks:
     the previous one is answered by a fresh scan.
     """
 
-    __slots__ = ("_after", "_back", "_end", "_forward", "_left", "_start", "_text")
+    __slots__ = ("_after", "_end", "_forward", "_left", "_start", "_text", "_through_last")
 
     def __init__(self, text: str, chars: str) -> None:
-        cls = f"[{regex.escape(chars)}]"
-        self._forward = _compiled(cls)
-        self._back = _compiled(f"(?r){cls}")
+        self._forward, self._through_last = _break_patterns(chars)
         self._text = text
         self._start = 0  # the last start asked for, and the span start it gave
         self._left = 0
@@ -698,11 +696,11 @@ class _Breaks:
         """Where the span holding ``start`` begins: just after the last break before it."""
         text = self._text
         if start >= self._start:
-            m = self._back.search(text, self._start, start)
-            left = m.start() + 1 if m is not None else self._left
+            m = self._through_last.match(text, self._start, start)
+            left = m.end() if m is not None else self._left
         else:
-            m = self._back.search(text, 0, start)
-            left = m.start() + 1 if m is not None else 0
+            m = self._through_last.match(text, 0, start)
+            left = m.end() if m is not None else 0
         self._start, self._left = start, left
         return left
 
@@ -720,8 +718,12 @@ class _Breaks:
 
 
 @cache
-def _compiled(pattern: str) -> regex.Pattern[str]:
-    return regex.compile(pattern)
+def _break_patterns(chars: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The first break of ``chars`` (``search``), and the text through the last one
+    (``match`` from a position: greedy, so it backs off from the end to the last break, which
+    reads only the text after that break)."""
+    cls = f"[{re.escape(chars)}]"
+    return re.compile(cls), re.compile(f"(?s).*{cls}")
 
 
 def _ends_with_prefix(text: str, pos: int, words: tuple[str, ...]) -> str | None:
