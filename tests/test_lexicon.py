@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import random
+import re
 from pathlib import Path
 
 import pytest
+import regex
 
-from extractor.lexicon import LexiconError, StrictModel, load_data, load_lexicon
+from extractor.lexicon import LexiconError, StrictModel, alternation, load_data, load_lexicon
 from extractor.quantities import TRAP_RULES
 
 
@@ -55,3 +58,48 @@ def test_units_are_unique_and_scaled_units_name_their_base() -> None:
         assert spec.surface == surface
         if spec.scale != 1 and surface[0] in "万亿":
             assert spec.name in units, f"{surface} scales {spec.name}, which is not a unit itself"
+
+
+def _flat(words: list[str]) -> str:
+    """The alternation as it was before the trie: every word, longest first."""
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_trie_alternation_matches_what_the_flat_longest_first_list_matches(seed: int) -> None:
+    # Few characters, so that words share prefixes and the text holds many of them; "." and "+"
+    # check the escaping.  Each pattern alone, with a tail that makes the engine back off to a
+    # shorter word, and overlapped (the regex engine's way of finding every phrase).
+    rng = random.Random(seed)
+    alphabet = "万亿千元米.+"
+    words = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 4))) for _ in range(rng.randint(1, 25))]
+    if seed % 10 == 0:
+        words.append("")  # the empty word: the pattern may match nothing
+    text = "".join(rng.choice(alphabet + "x") for _ in range(300))
+    for engine in (re, regex):
+        for shape in ("{}", "(?:{})元", "(?:{})+米", "x(?:{})?"):
+            trie = engine.compile(shape.format(alternation(words)))
+            flat = engine.compile(shape.format(_flat(words)))
+            assert [m.span() for m in trie.finditer(text)] == [m.span() for m in flat.finditer(text)]
+    trie_r, flat_r = regex.compile(alternation(words)), regex.compile(_flat(words))
+    assert [m.span() for m in trie_r.finditer(text, overlapped=True)] == [
+        m.span() for m in flat_r.finditer(text, overlapped=True)
+    ]
+
+
+def test_the_trie_alternation_of_every_word_list_of_the_lexicon_matches_what_the_flat_list_matches() -> None:
+    # The real lists, on text made of their own words run together (so words overlap and cut
+    # each other), with the engine that the code uses for most of them.
+    rules = load_lexicon().rules
+    lists = {
+        "verbs": rules.object.verbs,
+        "determiners": rules.object.determiners,
+        "status": [w for r in rules.status for w in r.words],
+        "direction": [w for r in rules.direction for w in r.words],
+        "not_cues": rules.not_cues,
+    }
+    rng = random.Random(7)
+    for name, words in lists.items():
+        text = "".join(rng.choice(words)[rng.randint(0, 1) :] for _ in range(2000))
+        trie, flat = re.compile(alternation(words)), re.compile(_flat(words))
+        assert [m.span() for m in trie.finditer(text)] == [m.span() for m in flat.finditer(text)], name
