@@ -356,6 +356,10 @@ class _Patterns:
     declared: Any
     declared_theme: Any
     declared_focus: Any
+    # What a text must hold for theme_line / declared_theme to match (a connector and an opening
+    # quote, 以“): most texts hold none, which a few substring tests tell fast.
+    theme_openers: tuple[str, ...]
+    declared_theme_openers: tuple[str, ...]
     numeral_list: Any
     indent: str
     quotes: tuple[tuple[str, str], ...]
@@ -454,10 +458,22 @@ def _compile(v: StructureVocabulary) -> _Patterns:
         declared=declared,
         declared_theme=declared_theme,
         declared_focus=declared_focus,
+        theme_openers=_joined(th.connectors, "“\""),
+        declared_theme_openers=_joined(dc.theme_connectors, "“\""),
         numeral_list=numeral_list,
         indent=v.text.indent,
         quotes=tuple((a, b) for a, b in v.text.quotes),
     )
+
+
+def _joined(words: Iterable[str], quotes: str) -> tuple[str, ...]:
+    """Each word followed by each quote (the quotes alone for no words: an empty alternation
+    matches the empty string)."""
+    return tuple(w + q for w in (list(words) or [""]) for q in quotes)
+
+
+def _holds_any(text: str, parts: tuple[str, ...]) -> bool:
+    return any(part in text for part in parts)
 
 
 def _cn_value(s: str, p: _Patterns) -> int:
@@ -664,7 +680,7 @@ def _heading_candidates(text: str, p: _Patterns, lines: _Lines) -> list[_Cand]:
             out.append(_Cand(start, style, n, m.group("m"), heading, (own_line, period), inline=inline))
     counts: dict[str, int] = {}
     themed: list[_Cand] = []
-    for m in p.theme_line.finditer(text):
+    for m in p.theme_line.finditer(text) if _holds_any(text, p.theme_openers) else ():
         theme = m.group("theme")
         suffix = next((s for s in p.vocab.themes.suffixes if theme.endswith(s)), None)
         if suffix is None:
@@ -1104,7 +1120,7 @@ def _declared(
     for sec in secs:
         if sec.style.startswith("theme:"):
             theme_starts.setdefault(sec.style, []).append(sec.start)
-    for m in p.declared_theme.finditer(text):
+    for m in p.declared_theme.finditer(text) if _holds_any(text, p.declared_theme_openers) else ():
         declared = _cn_value(m.group("num"), p)
         starts = theme_starts.get("theme:" + m.group("suffix"), [])
         if declared > 0:
