@@ -111,6 +111,7 @@ class Classifier:
         self._distributive = sorted(ob.distributive.items(), key=lambda kv: -len(kv[0]))
         # One or more determiners opening a phrase: 全年, 其中, 全县 …
         self._determiner_run = re.compile(f"^(?:{alternation(rules.object.determiners)})+")
+        self._determiner_first = frozenset(w[0] for w in rules.object.determiners if w)
         # A year opening a noun phrase: 2022年万载县农业机械总动力 → 万载县农业机械总动力.
         self._year_head = re.compile(
             rf"^(?:到|至|在|截至)?(?:19|20)[0-9]{{2}}年(?:{alternation(rules.object.year_parts)})?"
@@ -164,6 +165,8 @@ class Classifier:
         return text
 
     def _strip_determiners(self, text: str) -> str:
+        if text[:1] not in self._determiner_first:  # most texts open with none: one set look-up
+            return text
         m = self._determiner_run.match(text)
         return text if m is None else text[m.end() :]
 
@@ -523,7 +526,6 @@ class Classifier:
         distributed = self._distributed(text, cands)
         clause_breaks = _Breaks(text, _CLAUSE_BREAK)
         sentence_breaks = _Breaks(text, _SENTENCE_BREAK)
-        line_breaks = _Breaks(text, "\n")
         # Cues and period anchors are found once for the text (linear in its length, however
         # long a sentence or a list is) and looked up per number.
         status_cues = self._status_cue_positions(text)
@@ -635,7 +637,7 @@ class Classifier:
             # (surely so when it is in the same sentence: a line break ends a sentence).
             a = bisect_right(anchor_ends, c.start) - 1
             period = None
-            if a >= 0 and (anchors[a][0] >= sentence_start or anchors[a][0] >= line_breaks.start_of(c.start)):
+            if a >= 0 and (anchors[a][0] >= sentence_start or anchors[a][0] > text.rfind("\n", 0, c.start)):
                 period = anchors[a][2]
             if period is None or (
                 # A figure already achieved cannot be of a year that has not come (2026年拟新增的
