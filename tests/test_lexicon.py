@@ -72,7 +72,8 @@ def test_the_trie_alternation_matches_what_the_flat_longest_first_list_matches(s
     # shorter word, and overlapped (the regex engine's way of finding every phrase).
     rng = random.Random(seed)
     alphabet = "万亿千元米.+"
-    words = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 4))) for _ in range(rng.randint(1, 25))]
+    n_words = rng.randint(1, 25)
+    words = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 4))) for _ in range(n_words)]
     if seed % 10 == 0:
         words.append("")  # the empty word: the pattern may match nothing
     text = "".join(rng.choice(alphabet + "x") for _ in range(300))
