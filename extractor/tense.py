@@ -121,6 +121,8 @@ class Tenses:
 
         by_section: dict[str | None, tuple[str | None, int | None]] = {}
         contexts: dict[tuple[str | None, int | None], Context] = {}
+        # The context of a position whose sections say the tense depends on those sections alone.
+        settled: dict[str | None, Context] = {}
 
         def of_sections(sections: Sequence[SectionSpan]) -> tuple[str | None, int | None]:
             tense: str | None = None
@@ -141,6 +143,9 @@ class Tenses:
             sections = enclosing(pos)
             # The chain of enclosing sections is fixed by the innermost one: decided once for it.
             key = sections[0].id if sections else None
+            made = settled.get(key)
+            if made is not None:
+                return made
             found = by_section.get(key)
             if found is None:
                 found = by_section[key] = of_sections(sections)
@@ -154,6 +159,8 @@ class Tenses:
             made = contexts.get((tense, period))  # a document has a handful of distinct ones
             if made is None:
                 made = contexts[tense, period] = Context(tense, period, plan_year, review_year)
+            if found[0] is not None:
+                settled[key] = made
             return made
 
         return at
