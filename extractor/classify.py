@@ -464,14 +464,20 @@ class Classifier:
         if not fenbie:
             return out
         clauses = _Breaks(text, _CLAUSE_BREAK_NO_LIST)
-        i = bisect_left([c.start for c in cands], fenbie[0] + 1)  # none before the first 分别
+        first_break = _break_patterns(_CLAUSE_BREAK_NO_LIST)[0].search
+        starts = [c.start for c in cands]
+        i = bisect_left(starts, fenbie[0] + 1)  # none before the first 分别
         while i < len(cands):
             c = cands[i]
-            clause_start = clauses.start_of(c.start)
             k = bisect_left(fenbie, c.start - 1) - 1
-            if k < 0 or fenbie[k] < clause_start:
-                i += 1
+            # Is the last 分别 before the number in its clause?  A break between them says no,
+            # and says it for every number up to the next 分别: go on from there.
+            if k < 0 or first_break(text, fenbie[k], c.start) is not None:
+                if k + 1 >= len(fenbie):
+                    break
+                i = max(i + 1, bisect_left(starts, fenbie[k + 1] + 1))
                 continue
+            clause_start = clauses.start_of(c.start)
             at = fenbie[k] - clause_start
             group = [i]
             while group[-1] + 1 < len(cands):
