@@ -214,6 +214,8 @@ class QuantityFinder:
         self._trap_phrases = regex.compile(alternation(traps.phrases)) if traps.phrases else None
         # Set phrases are looked for around a numeral only when the numeral can be part of one.
         self._phrase_reach = max((len(p) for p in traps.phrases), default=0)
+        self._phrases = frozenset(traps.phrases)
+        self._phrase_lengths_from = lengths_by(traps.phrases)
         self._phrase_parts = frozenset(
             p[i:j] for p in traps.phrases for i in range(len(p)) for j in range(i + 1, len(p) + 1)
         )
@@ -650,19 +652,24 @@ _YEAR_UNITS = frozenset({"年"})
 def _in_trap_phrase(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
     """Is the numeral inside a set phrase of the text (the phrases found overlapped)?
 
-    Only the window where a phrase holding the numeral can start and end is searched, so the
-    answer is the one a search of the whole text gives: a phrase starting at or before the
-    numeral is at most ``_phrase_reach`` long, so no window end cuts it short.
+    A phrase holding the numeral starts at most ``_phrase_reach`` characters before its end and
+    at or before its start: only those starts are tried, each with the lengths of the phrases
+    that open with its character.  A longer phrase at a start holds whatever a shorter one holds,
+    so this is the answer of the overlapped search of the whole text, which finds the longest
+    phrase at each start (``tests/test_quantities.py`` compares the two).
     """
     t = ctx.text
     if f._trap_phrases is None or t[c.num_start : c.num_end] not in f._phrase_parts:
         return False
-    lo = max(0, c.num_end - f._phrase_reach)
-    hi = min(len(t), c.num_start + f._phrase_reach)
-    return any(
-        m.start() <= c.num_start and c.num_end <= m.end()
-        for m in f._trap_phrases.finditer(t, lo, hi, overlapped=True)
-    )
+    lengths_from, phrases, n = f._phrase_lengths_from, f._phrases, len(t)
+    for start in range(max(0, c.num_end - f._phrase_reach), c.num_start + 1):
+        for length in lengths_from.get(t[start], ()):
+            end = start + length
+            if end < c.num_end:
+                break  # the lengths come longest first: the rest end sooner still
+            if end <= n and t[start:end] in phrases:
+                return True
+    return False
 
 
 def _chinese_in_quotes(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
