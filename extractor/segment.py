@@ -246,30 +246,33 @@ class Segmenter:
                 out.add(p)
 
     def _route(self, block: str, offset: int, out: set[int]) -> None:
-        logp = self._logp.get
+        logp, logtotal = self._logp.get, self._logtotal
         n = len(block)
         score = [0.0] * (n + 1)
         ends = [0] * n
         for k in range(n - 1, -1, -1):
             # jieba.Tokenizer.get_DAG and .calc in one: the words starting at k, the best route.
-            best = 0.0
-            best_end = -1
-            i = k
-            frag = block[k]
-            while True:
-                lp = logp(frag)
+            lp = logp(block[k])
+            if lp is None:  # no word starts here: the character alone, of frequency 1
+                score[k] = score[k + 1] - logtotal
+                ends[k] = k
+                continue
+            if lp <= 0.0:  # a word (log probabilities are never positive; _PREFIX is)
+                best, best_end = lp + score[k + 1], k
+            else:
+                best, best_end = 0.0, -1
+            i = k + 1
+            while i < n:
+                lp = logp(block[k : i + 1])
                 if lp is None:  # no word goes on with this fragment
                     break
-                if lp <= 0.0:  # a word (log probabilities are never positive; _PREFIX is)
+                if lp <= 0.0:
                     v = lp + score[i + 1]
                     if best_end < 0 or v >= best:  # a tie goes to the longer word, as in jieba
                         best, best_end = v, i
                 i += 1
-                if i >= n:
-                    break
-                frag = block[k : i + 1]
-            if best_end < 0:  # no word starts here: the character alone, of frequency 1
-                best, best_end = score[k + 1] - self._logtotal, k
+            if best_end < 0:  # only prefixes start here: the character alone, as above
+                best, best_end = score[k + 1] - logtotal, k
             score[k] = best
             ends[k] = best_end
         # Single letters and digits in a row are one word.
