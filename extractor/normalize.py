@@ -223,6 +223,11 @@ class Normalized:
     _breaks: tuple[int, ...]
     _shifts: tuple[int, ...]
 
+    @property
+    def same_offsets(self) -> bool:
+        """Whether every offset of the copy is the original's (nothing was deleted)."""
+        return not self._breaks
+
     def to_original(self, pos: int) -> int:
         """Original offset of the character at ``pos`` in the copy."""
         if not self._breaks:

@@ -309,8 +309,9 @@ class Extractor:
             script=script,
             rules=self._rules_used,
         )
-        rejections = [Rejection(*norm.span_to_original(r.start, r.end), r.rule, r.reason) for r in rejected]
-        return Extraction(source, text, None, document, rejections, rows=rows)
+        if not norm.same_offsets:  # (the rejections are frozen: shared as they are otherwise)
+            rejected = [Rejection(*norm.span_to_original(r.start, r.end), r.rule, r.reason) for r in rejected]
+        return Extraction(source, text, None, document, rejected, rows=rows)
 
     def meanings(
         self, text: str, norm: Normalized, cands: list[Candidate], structure: Structure, meta: Metadata
