@@ -148,8 +148,8 @@ class Classifier:
         self._people_heads = _pattern(lex.context.bare_magnitude.people_heads)
         self._indicator_of = {alias: ind.id for ind in lex.indicators for alias in ind.aliases}
         self._indicator_kinds = {ind.id: frozenset(ind.kinds) for ind in lex.indicators if ind.kinds}
-        self._indicator_pattern = regex.compile(alternation(list(self._indicator_of)))  # found overlapped
         self._indicator_any = _pattern(list(self._indicator_of))
+        self._alias_lengths_from = lengths_by(self._indicator_of)
         self._own_region = tuple(rules.object.own_region)
         self._shares = tuple(rules.object.shares)
         self._links_at_start = _pattern([*rules.links, *rules.object.indicator_leads])
@@ -210,21 +210,16 @@ class Classifier:
         """
         if not obj or self._indicator_any.search(obj) is None:  # most texts name none: one scan
             return None
-        best = max(
-            self._indicator_pattern.finditer(obj, overlapped=True),
-            key=lambda m: len(m.group(0)),
-            default=None,
-        )
-        if best is None:
+        alias, at = self._longest_alias(obj)
+        if at < 0:
             return None
-        ind = self._indicator_of[best.group(0)]
+        ind = self._indicator_of[alias]
         kinds = self._indicator_kinds.get(ind)
         if kinds is not None and kind not in kinds:
             return None
-        alias = best.group(0)
         if any(w in obj and w not in alias for w in self._shares):
             return None
-        prefix = obj[: best.start()]
+        prefix = obj[:at]
         while prefix:
             head = prefix.startswith(own) and next(w for w in own if prefix.startswith(w))
             if not head:
@@ -234,6 +229,20 @@ class Classifier:
                 return None
             prefix = prefix[len(head) :]
         return ind
+
+    def _longest_alias(self, text: str) -> tuple[str, int]:
+        """The longest indicator alias in ``text`` (the first of the longest) and where it starts;
+        ``("", -1)`` for none."""
+        alias, at = "", -1
+        aliases, lengths_from, n = self._indicator_of, self._alias_lengths_from, len(text)
+        for i in range(n):
+            for length in lengths_from.get(text[i], ()):
+                if length <= len(alias):
+                    break  # longest first: no longer one starts here
+                if i + length <= n and text[i : i + length] in aliases:
+                    alias, at = text[i : i + length], i
+                    break
+        return alias, at
 
     def own_region_words(self, region: str | None) -> tuple[str, ...]:
         """Words naming the report's own region: 全省, 我省 … and 广东省, 广东 for 广东省."""

@@ -206,3 +206,31 @@ def test_longest_alias_wins() -> None:
 def test_period_from_the_sentence() -> None:
     assert one("2022年全县生产总值262.6亿元。").period == 2022
     assert one("全县生产总值262.6亿元。").period is None
+
+
+def test_the_longest_alias_is_the_one_the_overlapped_search_finds_longest() -> None:
+    """The alias look-up by characters picks what the longest of an overlapped regex search (the
+    longest alias at every start) picks: the first of the longest."""
+    import random
+
+    import regex
+
+    from extractor.lexicon import alternation
+    from extractor.pipeline import get_extractor
+
+    classifier = get_extractor().classifier
+    aliases = list(classifier._indicator_of)
+    pattern = regex.compile(alternation(aliases))
+    rng = random.Random(5)
+    found = 0
+    for _ in range(3000):
+        parts = [
+            rng.choice(aliases) if rng.random() < 0.3 else rng.choice("全省地区生产总值增长收入")
+            for _ in range(6)
+        ]
+        text = "".join(p[rng.randint(0, len(p) - 1) :] if rng.random() < 0.3 else p for p in parts)
+        best = max(pattern.finditer(text, overlapped=True), key=lambda m: len(m.group(0)), default=None)
+        want = (best.group(0), best.start()) if best is not None else ("", -1)
+        assert classifier._longest_alias(text) == want, text
+        found += best is not None
+    assert found > 1000
