@@ -234,3 +234,25 @@ def test_the_longest_alias_is_the_one_the_overlapped_search_finds_longest() -> N
         assert classifier._longest_alias(text) == want, text
         found += best is not None
     assert found > 1000
+
+
+def test_clause_breaks_are_found_as_a_plain_scan_finds_them() -> None:
+    """The incremental look-up of the breaks around a span (numbers asked for in text order,
+    sometimes again from further back) gives what a scan of the whole text gives."""
+    import random
+
+    from extractor.classify import _CLAUSE_BREAK, _Breaks
+
+    rng = random.Random(11)
+    for _ in range(300):
+        text = "".join(rng.choice("，。；\n、增长亿元12") for _ in range(rng.randint(0, 60)))
+        breaks = _Breaks(text, _CLAUSE_BREAK)
+        spans = sorted(
+            (s, min(len(text), s + rng.randint(0, 3))) for s in (rng.randint(0, len(text)) for _ in range(8))
+        )
+        if rng.random() < 0.3:
+            spans.reverse()  # asked for out of order: answered by a fresh scan
+        for start, end in spans:
+            left = max((i + 1 for i in range(start) if text[i] in _CLAUSE_BREAK), default=0)
+            right = next((i for i in range(end, len(text)) if text[i] in _CLAUSE_BREAK), len(text))
+            assert breaks.around(start, end) == (left, right), (text, start, end)
