@@ -228,6 +228,16 @@ class QuantityFinder:
         ]
         self._ordinal = tuple(sorted(traps.ordinal_prefixes, key=len, reverse=True))
         self._label_suffixes = tuple(sorted(traps.label_suffixes, key=len, reverse=True))
+        # The characters they end / start with: most numbers have none of them next to them,
+        # which one set look-up tells (None: an empty word, which every text has).
+        self._ordinal_last = None if "" in self._ordinal else frozenset(w[-1] for w in self._ordinal)
+        self._label_first = (
+            None if "" in self._label_suffixes else frozenset(w[0] for w in self._label_suffixes)
+        )
+        # An Arabic numeral (it has an ASCII digit) is part of a set phrase only if a phrase has one.
+        self._chinese_only = _CHINESE_ONLY
+        if not any("0" <= ch <= "9" for p in traps.phrases for ch in p):
+            self._chinese_only = _CHINESE_ONLY | {"trap.phrase"}
         cues = lex.context.bare_magnitude
         self._people_after = tuple(cues.people_after)
         self._people_before = tuple(cues.people_before)
@@ -252,7 +262,7 @@ class QuantityFinder:
         return [
             (rule_id, rule)
             for rule_id, rule in self._trap_rules
-            if (chinese or rule_id not in _CHINESE_ONLY)
+            if (chinese or rule_id not in self._chinese_only)
             and (rule_id not in self._rule_units or unit in self._rule_units[rule_id])
         ]
 
@@ -684,11 +694,17 @@ def _code(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
 
 
 def _ordinal(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
-    return ctx.text[max(0, c.start - 4) : c.start].endswith(f._ordinal)
+    t = ctx.text
+    if f._ordinal_last is not None and (c.start == 0 or t[c.start - 1] not in f._ordinal_last):
+        return False
+    return t[max(0, c.start - 4) : c.start].endswith(f._ordinal)
 
 
 def _label(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:
-    return ctx.text.startswith(f._label_suffixes, c.num_end)
+    t = ctx.text
+    if f._label_first is not None and t[c.num_end : c.num_end + 1] not in f._label_first:
+        return False
+    return t.startswith(f._label_suffixes, c.num_end)
 
 
 def _year(f: QuantityFinder, ctx: _Context, c: Candidate) -> bool:

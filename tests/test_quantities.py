@@ -919,6 +919,7 @@ def test_trap_rules_left_out_for_a_candidate_would_not_have_fired() -> None:
         "12",
         "个",
         "亿元",
+        *finder.lexicon.traps.phrases[:20],  # set phrases beside Arabic numerals
     ]
     texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpora").rglob("*.txt"))]
     texts += ["".join(rng.choice(words) for _ in range(40)) for _ in range(300)]
@@ -932,3 +933,28 @@ def test_trap_rules_left_out_for_a_candidate_would_not_have_fired() -> None:
                     left_out += 1
                     assert not rule(finder, ctx, cand), (rule_id, text[cand.start : cand.end])
     assert left_out > 1000
+
+
+def test_the_ordinal_and_label_rules_answer_as_their_plain_tests() -> None:
+    """Both rules first look at the one character next to the number; they answer what the plain
+    test (the text before ends with an ordinal prefix, the text after starts with a label) does."""
+    import random
+
+    from extractor.pipeline import get_extractor
+    from extractor.quantities import _Context, _label, _ordinal
+
+    finder = get_extractor().finder
+    traps = finder.lexicon.traps
+    rng = random.Random(4)
+    words = [*traps.ordinal_prefixes, *traps.label_suffixes, "3", "12", "十", "个", "年", "，", "增长"]
+    fired = 0
+    for _ in range(300):
+        text = "".join(rng.choice(words) for _ in range(30))
+        ctx = _Context(text)
+        for cand in _every_candidate(finder, text):
+            plain_ordinal = text[max(0, cand.start - 4) : cand.start].endswith(tuple(traps.ordinal_prefixes))
+            plain_label = text.startswith(tuple(traps.label_suffixes), cand.num_end)
+            assert _ordinal(finder, ctx, cand) == plain_ordinal, (text, cand)
+            assert _label(finder, ctx, cand) == plain_label, (text, cand)
+            fired += plain_ordinal + plain_label
+    assert fired > 100
