@@ -8,7 +8,7 @@ SHARED ?= ../shared
 GOLD := $(SHARED)/gold/dev.jsonl
 TARGETS := $(SHARED)/gold/targets_2026.jsonl
 
-.PHONY: install demo test eval lint schemas bench fuzz clean
+.PHONY: install demo test eval lint schemas bench bench-instructions fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ schemas: install
 bench: install
 	$(BIN)/python -m compileall -q extractor
 	$(BIN)/python benchmarks/bench.py
+
+# The instructions (not seconds) of extract and of jieba.lcut on the same text, counted under
+# Valgrind: the same figure on every run, where timings on a shared machine move by 10% and more.
+bench-instructions: install
+	$(BIN)/python benchmarks/instructions.py
 
 # A million seeded inputs through extract, every invariant checked; reproducers of failures go to
 # out/fuzz-crashes (minutes: not part of `make test`, which runs a 20,000-input slice).

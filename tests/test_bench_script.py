@@ -167,3 +167,37 @@ def test_marginal_throughput_is_none_when_the_large_folder_was_not_slower(
     res = bench.bench_cli_throughput("extractor", folders, 1, True, tmp_path)
     assert res["cli_jobs1_cps"] is None and res["jobs2_vs_jobs1"] is None
     assert res["cli_fixed_s"] == {}
+
+
+def test_instruction_count_says_what_is_missing_without_valgrind(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import instructions
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    monkeypatch.setattr(instructions.shutil, "which", lambda name: None)
+    assert instructions.main([]) == 2
+    assert "valgrind is not installed" in capsys.readouterr().err
+
+
+def test_instruction_count_of_a_run_is_read_from_valgrind(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The count is the "I refs" line of cachegrind's report, commas and all; a failed run is an error.
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import instructions
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+
+    def fake_run(cmd: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+        assert "--run" in cmd and kwargs["env"]["PYTHONHASHSEED"] == "0"  # type: ignore[index]
+        return subprocess.CompletedProcess(cmd, 0, "", "==1== I   refs:      1,234,567\n")
+
+    monkeypatch.setattr(instructions.subprocess, "run", fake_run)
+    assert instructions.count("valgrind", "extract", 1) == 1234567
+    monkeypatch.setattr(
+        instructions.subprocess, "run", lambda cmd, **kw: subprocess.CompletedProcess(cmd, 1, "", "boom")
+    )
+    with pytest.raises(SystemExit, match="valgrind failed on jieba"):
+        instructions.count("valgrind", "jieba", 1)
