@@ -11,7 +11,8 @@ extra gives :class:`DaskUnavailableError` with the install command.
   come back in input order.
 
 Every worker needs this package installed (the same version) but no access to the input files:
-they are read where the bag is built, and each document's text travels with its task.
+they are read where the bag is built (archives expanded there), and each document's bytes travel
+with its task; the workers decode them (PDF text above all), as the local engine's do.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .batch import DEFAULT_DOC_TIMEOUT, DocumentOutput, InputItem, _chunks, process_input, warm_up
-from .readers import DEFAULT_MAX_BYTES, iter_inputs
+from .readers import DEFAULT_MAX_BYTES, iter_pending_inputs
 
 if TYPE_CHECKING:
     import dask.bag
@@ -64,7 +65,7 @@ def bag_of_inputs(
     timeout: float | None = DEFAULT_DOC_TIMEOUT,
     partition_size: int = DEFAULT_PARTITION_SIZE,
 ) -> dask.bag.Bag:
-    """A bag of the outputs of ``items`` (already read), partitions in input order."""
+    """A bag of the outputs of ``items`` (read, or read and decoded), partitions in input order."""
     db = _bag_module()
     inputs = db.from_sequence(list(items), partition_size=max(1, partition_size))
     outputs: dask.bag.Bag = inputs.map(process_input, with_text=with_text, timeout=timeout)
@@ -88,8 +89,9 @@ def extract_bag(
     With ``records=True``, a bag of the record dicts instead (each input's ``document`` or
     ``error`` record after its other records), the records ``extractor extract`` writes.
 
-    The inputs are read and decoded here, when the bag is built (archives are expanded,
-    unreadable inputs become error records); the extraction runs where the bag is computed::
+    The inputs are read here, when the bag is built (archives are expanded, unreadable inputs
+    become error records); decoding them (PDF text, HTML, DOCX) and the extraction run where the
+    bag is computed::
 
         from distributed import Client
         from extractor.dask import extract_bag
@@ -97,10 +99,12 @@ def extract_bag(
         with Client("tcp://scheduler:8786"):
             outputs = extract_bag(["reports.zip"]).compute()
 
-    The bag holds every document's text, so for an archive larger than memory use
+    The bag holds every document's bytes, so for an archive larger than memory use
     :class:`DaskEngine`, which sends the inputs to the cluster in batches.
     """
-    items = list(iter_inputs(paths, glob=glob, encoding=encoding, max_bytes=max_bytes, pdf_engine=pdf_engine))
+    items = list(
+        iter_pending_inputs(paths, glob=glob, encoding=encoding, max_bytes=max_bytes, pdf_engine=pdf_engine)
+    )
     bag: Any = bag_of_inputs(items, with_text=with_text, timeout=timeout, partition_size=partition_size)
     if records:
         bag = bag.map(operator.attrgetter("records")).flatten()

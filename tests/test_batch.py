@@ -597,6 +597,28 @@ def test_extract_bag_gives_the_records_of_the_default_engine(
     assert bag.compute(scheduler="sync") == _records(reference)
 
 
+def test_extract_bag_leaves_decoding_to_the_workers(
+    archive: tuple[Path, list[Member]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The bag is built from the inputs' bytes (a PendingInput each) or their reading failures,
+    # never from decoded text: the workers decode, PDFs above all.
+    pytest.importorskip("dask.bag")
+    from extractor import dask as engine
+    from extractor.readers import InputDocument, PendingInput
+
+    seen: list[object] = []
+    built = engine.bag_of_inputs
+
+    def spy(items: list[object], **options: object) -> object:
+        seen.extend(items)
+        return built(items, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "bag_of_inputs", spy)
+    engine.extract_bag([str(archive[0])], max_bytes=MAX_BYTES)
+    assert seen and not any(isinstance(item, InputDocument) for item in seen)
+    assert sum(isinstance(item, PendingInput) for item in seen) > len(seen) // 2
+
+
 def test_engine_dask_on_a_local_cluster_equals_jobs_1(
     archive: tuple[Path, list[Member]], reference: bytes, tmp_path: Path
 ) -> None:
