@@ -22,6 +22,7 @@ its paragraph (到2030年, “十五五”时期, 今年, 去年 …), then from
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -73,9 +74,18 @@ class Tenses:
         self._review_genres = frozenset(t.review_genres)
         self._not_before = tuple(t.year_not_period_before)
         self._not_after = tuple(t.year_not_period_after)
-        # One pass finds every period anchor; the last one before the number wins.
-        self._anchors = regex.compile(
-            "|".join(
+        # One pass finds every period anchor; the last one before the number wins.  The lookahead
+        # names every character an anchor can start with, so that the standard library's engine
+        # leaves the others at once (faster than the regex engine on this pattern).
+        words = [*t.horizons, *t.this_year, *t.next_year, *t.last_year]
+        first = sorted(set('12“"‘十') | {w[0] for w in words if w})
+        # (An empty word or list would match the empty string anywhere: no lookahead then.)
+        empty = not (t.horizons and t.this_year and t.next_year and t.last_year) or not all(words)
+        lookahead = "" if empty else f"(?=[{re.escape(''.join(first))}])"
+        self._anchors = re.compile(
+            lookahead
+            + "(?:"
+            + "|".join(
                 [
                     r"(?P<year>(?<![0-9])(?:19|20)[0-9]{2})年(?!代)",
                     rf"(?P<plan>[“\"‘]?十[一二三四五六七]?五[”\"’]?)(?:{alternation(t.plan_periods)})",
@@ -85,6 +95,7 @@ class Tenses:
                     rf"(?P<last>{alternation(t.last_year)})",
                 ]
             )
+            + ")"
         )
 
     # ------------------------------------------------------------------ headings
@@ -180,7 +191,7 @@ class Tenses:
         found = self.anchors(before, doc_year)
         return found[-1][2] if found else None
 
-    def _anchor_period(self, text: str, m: regex.Match[str], doc_year: int | None) -> int | None:
+    def _anchor_period(self, text: str, m: re.Match[str], doc_year: int | None) -> int | None:
         kind = m.lastgroup
         if kind == "year":
             if m.start() > 0 and text[max(0, m.start() - 4) : m.start()].endswith(self._not_before):

@@ -256,3 +256,47 @@ def test_clause_breaks_are_found_as_a_plain_scan_finds_them() -> None:
             left = max((i + 1 for i in range(start) if text[i] in _CLAUSE_BREAK), default=0)
             right = next((i for i in range(end, len(text)) if text[i] in _CLAUSE_BREAK), len(text))
             assert breaks.around(start, end) == (left, right), (text, start, end)
+
+
+def test_period_anchors_found_on_re_are_those_the_regex_engine_finds() -> None:
+    """The anchor pattern runs on the standard library's engine behind a lookahead of its first
+    characters; without the lookahead, on the regex engine, it finds the same anchors."""
+    import random
+
+    import regex
+
+    from extractor.pipeline import get_extractor
+
+    from .conftest import ROOT
+
+    anchors = get_extractor().classifier.tenses._anchors
+    body = anchors.pattern[anchors.pattern.index("])") + 2 :]  # without the lookahead
+    plain = regex.compile(body)
+    rng = random.Random(2)
+    pieces = [
+        "2025年",
+        "1999年",
+        "2025年代",
+        "12025年",
+        "今年",
+        "明年",
+        "上年",
+        "去年",
+        "“十四五”",
+        "十五",
+        "时期",
+        "期间",
+        "规划",
+        "，",
+        "。",
+        "比",
+        "全",
+    ]
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpora").rglob("*.txt"))]
+    texts += ["".join(rng.choice(pieces) for _ in range(30)) for _ in range(500)]
+    found = 0
+    for text in texts:
+        ours = [(m.span(), m.lastgroup) for m in anchors.finditer(text)]
+        assert ours == [(m.span(), m.lastgroup) for m in plain.finditer(text)], text
+        found += len(ours)
+    assert found > 2000
