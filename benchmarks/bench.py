@@ -327,6 +327,9 @@ def bench_library(reps: list[list[str]], rounds: int) -> dict[str, Any]:
         "extract_cache_kept_cps": chars / med["extract_keep"],
         "extract_vs_jieba": med["jieba"] / med["extract"],
         "extract_vs_jieba_nohmm": med["jieba_nohmm"] / med["extract"],
+        # Each round's own ratio (its two runs are next to each other in time): rounds that
+        # disagree say the machine's load moved during the run, and which figure it moved.
+        "extract_vs_jieba_rounds": [j / e for j, e in zip(times["jieba"], times["extract"], strict=True)],
         "library_runs_s": times,
     }
 
@@ -839,6 +842,19 @@ def render_table(res: dict[str, Any]) -> str:
         f"{res['extract_vs_jieba']:.2f}×",
         check("extract_vs_jieba", res["extract_vs_jieba"]),
     )
+    runs = res.get("library_runs_s", {})
+    # (computed from the run times, so that older result files show it too)
+    rounds = [j / e for j, e in zip(runs.get("jieba", []), runs.get("extract", []), strict=True)]
+    if rounds:
+        row(
+            "  the same, round by round",
+            " / ".join(f"{r:.2f}" for r in rounds),
+            "jieba "
+            + " / ".join(f"{x:.2f}" for x in runs.get("jieba", []))
+            + " s, extract "
+            + " / ".join(f"{x:.2f}" for x in runs.get("extract", []))
+            + " s: rounds that disagree are the machine's load",
+        )
     row("extract / jieba (HMM=False)", f"{res['extract_vs_jieba_nohmm']:.2f}×", "for information")
     row(
         "extract, cache kept", f"{res['extract_cache_kept_cps']:,.0f} chars/s", "cache not cleared: flattered"

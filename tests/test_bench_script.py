@@ -78,6 +78,12 @@ def test_bench_quick_writes_every_figure(tmp_path: Path) -> None:
         assert _positive(res["stages_s"].get(key)), (key, res["stages_s"].get(key))
     for key in DERIVED_STAGES:
         assert isinstance(res["stages_s"].get(key), float), (key, res["stages_s"].get(key))
+    # one ratio a round, each that round's jieba time over its extract time
+    runs = res["library_runs_s"]
+    assert res["extract_vs_jieba_rounds"] == [
+        j / e for j, e in zip(runs["jieba"], runs["extract"], strict=True)
+    ]
+    assert "round by round" in proc.stdout
 
     for size in ("small", "large"):  # wall-clock rates on both folders, start-up included
         wall = res["cli_wall"][size]
