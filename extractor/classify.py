@@ -34,7 +34,7 @@ _SENTENCE_BREAK = "。！？!?\n；;"
 _QUOTED = re.compile(r"“[^“”\n]{0,40}”|\"[^\"\n]{0,40}\"|《[^《》\n]{0,40}》")
 _HAN_CHAR = regex.compile(r"\p{Han}")
 _QUOTE_CHARS = str.maketrans("", "", "“”\"'‘’「」")
-_QUOTE_SET = frozenset(chr(c) for c in _QUOTE_CHARS)
+_QUOTE_FOUND = re.compile("[" + re.escape("".join(chr(c) for c in _QUOTE_CHARS)) + "]").search
 # Object-bearing kinds: "182名领导干部" counts 领导干部 (after the number); a money or percent
 # figure is a value of what comes before it ("签约额170亿元", "增长5%").
 _AFTER_KINDS = frozenset({"count", "area", "length", "weight", "volume", "energy"})
@@ -630,7 +630,7 @@ class Classifier:
                 obj = self._carried(text, clause_start, sentence_start)
                 if obj:
                     rules.append("object.carried")
-            if obj and not _QUOTE_SET.isdisjoint(obj):
+            if obj and _QUOTE_FOUND(obj):
                 obj = obj.translate(_QUOTE_CHARS)
             meaning.object = obj if obj and len(obj) >= 2 else None  # “…服务圈”: never one character
 

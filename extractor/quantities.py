@@ -293,7 +293,7 @@ class QuantityFinder:
         had_magnitude = False
         while pos < len(text):
             unit = self._unit_at(text, pos)
-            mag = self._magnitude_at(text, pos)
+            mag = self._magnitude_at(text, pos) if text[pos] in self._magnitude_first else None
             if unit is not None:
                 # 万亩次 is 万 + 亩次, not 万亩 + 次: take the magnitude only when the unit after it
                 # reaches further than the unit read here (千米, 万元: a tie keeps the unit).
