@@ -106,6 +106,8 @@ class Classifier:
         self._trailing_adverbs = _Suffixes(ob.trailing_adverbs)
         self._after_trailers = frozenset(ob.after_trailers)
         self._after_stops = frozenset(ob.after_stops)
+        stops = "".join(sorted(self._after_stops))
+        self._after_stop_found = re.compile(f"[{re.escape(stops)}]").search if stops else None
         self._share_units = frozenset(ob.share_units)
         self._inner_links = frozenset(ob.inner_links)
         self._distributive = sorted(ob.distributive.items(), key=lambda kv: -len(kv[0]))
@@ -377,7 +379,7 @@ class Classifier:
         if spans:
             after = after[: spans[0][0]]
         # 110万名高校毕业生在粤就业: a preposition opens an adverbial, not part of the noun.
-        if not self._after_stops.isdisjoint(after[2:]):
+        if self._after_stop_found is not None and self._after_stop_found(after, 2):
             bounds = boundaries(segmented)
             stop = next(
                 (i for i, ch in enumerate(after) if i >= 2 and ch in self._after_stops and i in bounds), None

@@ -195,7 +195,10 @@ class QuantityFinder:
         )
         self._adverb_of = {w: "at_least" for w in adverb.at_least} | {w: "at_most" for w in adverb.at_most}
         self._adverb_reach = adverb.max_gap + max(len(w) for w in self._adverb_of)
-        self._adverb_first = frozenset(w[0] for w in self._adverb_of)
+        # Whether a text holds a character an adverb starts with (a class search: no slicing,
+        # no character objects).
+        first = "".join(sorted({w[0] for w in self._adverb_of if w}))
+        self._adverb_first = re.compile(f"[{re.escape(first)}]").search if first else None
         traps = lex.traps
         unknown = [r.id for r in traps.rules if r.id not in TRAP_RULES]
         if unknown:
@@ -588,8 +591,9 @@ class QuantityFinder:
             qualifier, marker = self._prefix[prefix], prefix
             start = num_start - len(prefix)
         elif prefix is None and qualifier == "exact":
-            window = text[max(0, num_start - self._adverb_reach) : num_start]
-            adverb = None if self._adverb_first.isdisjoint(window) else self._adverb.search(window)
+            lo = max(0, num_start - self._adverb_reach)
+            near = self._adverb_first is not None and self._adverb_first(text, lo, num_start) is not None
+            adverb = self._adverb.search(text[lo:num_start]) if near else None
             if adverb is not None:  # 至少引进5个: the marker is not adjacent, so not in the span
                 qualifier, marker = self._adverb_of[adverb.group(1)], adverb.group(1)
         if unit is None:
