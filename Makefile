@@ -55,7 +55,7 @@ bench: install
 	$(BIN)/python benchmarks/bench.py
 
 # The instructions (not seconds) of extract and of jieba.lcut on the same text, counted under
-# Valgrind: the same figure on every run, where timings on a shared machine move by 10% and more.
+# Valgrind: within about 1% from run to run, where timings on a shared machine move by 10% and more.
 bench-instructions: install
 	$(BIN)/python benchmarks/instructions.py
 

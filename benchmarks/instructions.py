@@ -11,7 +11,7 @@ this script counts them with Valgrind's ``cachegrind`` tool (no cache simulation
 
 Each is counted in a process making one pass and in one making ``1 + --passes``: the difference
 over ``--passes`` is the instructions of one pass, without start-up.  ``PYTHONHASHSEED`` is fixed
-so that two counts of the same code agree (to about 0.1%).  The ratio of the two counts is not
+so that two counts of the same code agree (to about 1%).  The ratio of the two counts is not
 the time ratio of ``make bench`` (the dictionary look-ups of jieba miss the processor's caches
 more often), but a change that saves instructions in ``extract`` saves time.
 
