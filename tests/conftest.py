@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,12 @@ from extractor.pipeline import Extractor, get_extractor
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT / "corpora"
 SHARED = ROOT.parent / "shared"
+
+
+@cache
+def sample_texts() -> tuple[str, ...]:
+    """The text of every sample report of ``corpora/`` (pairs included), read once a session."""
+    return tuple(p.read_text(encoding="utf-8") for p in sorted(CORPORA.rglob("*.txt")))
 
 
 @pytest.fixture(scope="session")

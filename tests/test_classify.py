@@ -267,7 +267,7 @@ def test_period_anchors_found_on_re_are_those_the_regex_engine_finds() -> None:
 
     from extractor.pipeline import get_extractor
 
-    from .conftest import ROOT
+    from .conftest import sample_texts
 
     anchors = get_extractor().classifier.tenses._anchors
     body = anchors.pattern[anchors.pattern.index("])") + 2 :]  # without the lookahead
@@ -292,7 +292,7 @@ def test_period_anchors_found_on_re_are_those_the_regex_engine_finds() -> None:
         "比",
         "全",
     ]
-    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpora").rglob("*.txt"))]
+    texts = list(sample_texts())
     texts += ["".join(rng.choice(pieces) for _ in range(30)) for _ in range(500)]
     found = 0
     for text in texts:

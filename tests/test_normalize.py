@@ -74,12 +74,12 @@ def test_the_two_deletion_patterns_find_what_one_alternation_finds() -> None:
 
     from extractor.normalize import _COMMA_BETWEEN_DIGITS, _DELETE_COMMA, _DELETE_SPACE
 
-    from .conftest import ROOT
+    from .conftest import sample_texts
 
     one = regex.compile(_ONE_PATTERN, regex.VERBOSE)
     rng = random.Random(9)
     alphabet = "0123456789,，.． \t\n\r%‰年万元亿ABab一二"
-    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpora").rglob("*.txt"))]
+    texts = list(sample_texts())
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(20000)]
     found = 0
     for text in texts:

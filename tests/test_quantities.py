@@ -865,13 +865,13 @@ def test_set_phrases_are_found_around_a_numeral_as_in_the_whole_text() -> None:
     from extractor.pipeline import get_extractor
     from extractor.quantities import _Context, _in_trap_phrase
 
-    from .conftest import ROOT
+    from .conftest import sample_texts
 
     finder = get_extractor().finder
     phrases = finder.lexicon.traps.phrases
     rng = random.Random(7)
     filler = "全年新增企业项目个亿元万人，。、增长"
-    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpora").rglob("*.txt"))]
+    texts = list(sample_texts())
     for _ in range(300):  # phrases glued to numbers and to each other
         parts = [rng.choice(phrases) if rng.random() < 0.4 else rng.choice(filler) for _ in range(30)]
         parts += [str(rng.randint(1, 99)), rng.choice("个项亿万名")]
@@ -897,7 +897,7 @@ def test_trap_rules_left_out_for_a_candidate_would_not_have_fired() -> None:
     from extractor.pipeline import get_extractor
     from extractor.quantities import _Context
 
-    from .conftest import ROOT
+    from .conftest import sample_texts
 
     finder = get_extractor().finder
     rng = random.Random(11)
@@ -921,7 +921,7 @@ def test_trap_rules_left_out_for_a_candidate_would_not_have_fired() -> None:
         "亿元",
         *finder.lexicon.traps.phrases[:20],  # set phrases beside Arabic numerals
     ]
-    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpora").rglob("*.txt"))]
+    texts = list(sample_texts())
     texts += ["".join(rng.choice(words) for _ in range(40)) for _ in range(300)]
     left_out = 0
     for text in texts:

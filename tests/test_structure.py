@@ -771,11 +771,11 @@ def test_line_patterns_find_what_a_multiline_caret_finds() -> None:
 
     from extractor.structure import _patterns
 
-    from .conftest import ROOT
+    from .conftest import sample_texts
 
     p = _patterns()
     rng = random.Random(5)
-    texts = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "corpora").rglob("*.txt"))]
+    texts = list(sample_texts())
     texts += [
         "".join(
             line + rng.choice(["\n", "\r\n", "\r", "\u2028", "\n\n", "\u3000\n"]) for line in t.split("\n")
