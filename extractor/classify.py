@@ -475,7 +475,6 @@ class Classifier:
         if not fenbie:
             return out
         clauses = _Breaks(text, _CLAUSE_BREAK_NO_LIST)
-        first_break = _break_patterns(_CLAUSE_BREAK_NO_LIST)[0].search
         starts = [c.start for c in cands]
         i = bisect_left(starts, fenbie[0] + 1)  # none before the first 分别
         while i < len(cands):
@@ -483,7 +482,7 @@ class Classifier:
             k = bisect_left(fenbie, c.start - 1) - 1
             # Is the last 分别 before the number in its clause?  A break between them says no,
             # and says it for every number up to the next 分别: go on from there.
-            if k < 0 or first_break(text, fenbie[k], c.start) is not None:
+            if k < 0 or clauses.any_between(fenbie[k], c.start):
                 if k + 1 >= len(fenbie):
                     break
                 i = max(i + 1, bisect_left(starts, fenbie[k + 1] + 1))
@@ -722,6 +721,10 @@ class _Breaks:
             left = m.end() if m is not None else 0
         self._start, self._left = start, left
         return left
+
+    def any_between(self, start: int, end: int) -> bool:
+        """Whether a break stands in ``text[start:end]`` (a scan that stops at the first one)."""
+        return self._forward.search(self._text, start, end) is not None
 
     def around(self, start: int, end: int) -> tuple[int, int]:
         """The span between the break before ``start`` and the first break at or after ``end``."""
