@@ -18,6 +18,7 @@ reads the original lines.  :class:`Normalized` maps any span of the copy back to
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -77,7 +78,8 @@ def _ideographs() -> dict[int, int]:
     return table
 
 
-_HAS_IDEOGRAPH_VARIANT = regex.compile("[\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
+# (The standard library's engine scans a text for a class about twice as fast as ``regex``.)
+_HAS_IDEOGRAPH_VARIANT = re.compile("[\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
 
 
 def fold_ideographs(text: str) -> str:

@@ -317,7 +317,11 @@ class Extractor:
         self, text: str, norm: Normalized, cands: list[Candidate], structure: Structure, meta: Metadata
     ) -> list[Meaning]:
         """Classify the candidates: the sections' tense and the document's year and region."""
-        in_original = self.classifier.tenses.contexts(text, structure.enclosing, meta.year, meta.genre)
+        in_original = self.classifier.tenses.contexts(
+            text, structure.enclosing_stretch, meta.year, meta.genre
+        )
+        if norm.same_offsets:
+            return self.classifier.classify(norm.text, cands, in_original, meta.year, meta.region)
 
         def context(pos: int) -> Context:
             return in_original(norm.to_original(pos))

@@ -29,6 +29,7 @@ Offsets are code-point indices into the text as given.
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ import regex
 from pydantic import Field, field_validator
 
 from .lexicon import StrictModel, alternation, load_data
+from .scanning import FirstCharPattern
 
 __all__ = [
     "DeclaredCount",
@@ -243,6 +245,7 @@ class Structure:
     _item_ends: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _item_parents: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _chains: dict[int, tuple[SectionSpan, ...]] = field(init=False, repr=False, compare=False)
+    _sec_bounds: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         secs = sorted(self.sections, key=lambda s: (s.start, -s.end))
@@ -256,6 +259,7 @@ class Structure:
         object.__setattr__(self, "_item_ends", tuple(s.end for s in items))
         object.__setattr__(self, "_item_parents", _containment_parents([(s.start, s.end) for s in items]))
         object.__setattr__(self, "_chains", {})
+        object.__setattr__(self, "_sec_bounds", tuple(sorted({p for s in secs for p in (s.start, s.end)})))
 
     def locate(self, pos: int) -> tuple[str | None, str | None]:
         """(innermost section id, innermost item id) whose span contains ``pos``."""
@@ -275,6 +279,15 @@ class Structure:
                 j = self._sec_parents[j]
             chain = self._chains[i] = tuple(out)
         return chain
+
+    def enclosing_stretch(self, pos: int) -> tuple[tuple[SectionSpan, ...], int, int]:
+        """:meth:`enclosing` at ``pos`` and the stretch ``[lo, hi)`` around ``pos`` where it
+        is the same (between the section starts and ends nearest to ``pos``)."""
+        bounds = self._sec_bounds
+        j = bisect_right(bounds, pos)
+        lo = bounds[j - 1] if j > 0 else -1
+        hi = bounds[j] if j < len(bounds) else sys.maxsize
+        return self.enclosing(pos), lo, hi
 
 
 # --------------------------------------------------------------------------------------------
@@ -431,21 +444,20 @@ def _compile(v: StructureVocabulary) -> _Patterns:
         rf"(?:{sp}[:：]{sp}|[ \t\u3000]+|(?<=[0-9０-９{''.join(digits)}{ten}])|(?=\n|$))"
         rf"(?P<title>[^\n]{{0,{ap.max_title_chars}}}?)|(?P<note>{notes}){sp}[:：]?){sp}$"
     )
-    seq_words = [*it.sequence_first, *it.sequence_middle, *it.sequence_last]
-    item = regex.compile(
+    seq_words = [w for w in (*it.sequence_first, *it.sequence_middle, *it.sequence_last) if w]
+    item = FirstCharPattern(
         rf"(?P<shi>{cn}){regex.escape(it.shi_suffix)}(?!否)"
         rf"|第(?P<di>{cn})(?={alternation(it.ordinal_marks)})"
-        rf"|(?P<seq>{alternation(seq_words)})"
+        rf"|(?P<seq>{alternation(seq_words)})",
+        {*digits, *v.numerals.ten, "第", *(w[0] for w in seq_words)},
     )
     num = rf"(?:[0-9０-９]{{1,3}}|(?:{d}|{ten}|{_cls(v.numerals.count_only)}){{1,3}})"
     pre = f"(?P<pre>{alternation(dc.prefixes)})?" if dc.prefixes else "(?P<pre>(?!))?"
-    # Every match starts with a prefix's or a numeral's first character: the lookahead lets the
-    # standard library's engine (this look-behind is one character) skip the others fast.
+    # Every match starts with a prefix's or a numeral's first character: scanned for those.
     first = {w[0] for w in dc.prefixes} | set("0123456789０１２３４５６７８９") | set(digits)
     first |= set(v.numerals.ten) | set(v.numerals.count_only)
-    declared = re.compile(
-        rf"(?=[{re.escape(''.join(sorted(first)))}])"
-        rf"(?<![第0-9０-９{''.join(digits)}{ten}]){pre}(?P<num>{num})(?:{alternation(dc.units)})"
+    declared = FirstCharPattern(
+        rf"(?<![第0-9０-９{''.join(digits)}{ten}]){pre}(?P<num>{num})(?:{alternation(dc.units)})", first
     )
     declared_theme = regex.compile(
         rf"(?:{alternation(dc.theme_connectors)})(?P<span>[“\"](?P<num>{num})(?:{alternation(dc.theme_infixes)})?"

@@ -259,8 +259,8 @@ def test_clause_breaks_are_found_as_a_plain_scan_finds_them() -> None:
 
 
 def test_period_anchors_found_on_re_are_those_the_regex_engine_finds() -> None:
-    """The anchor pattern runs on the standard library's engine behind a lookahead of its first
-    characters; without the lookahead, on the regex engine, it finds the same anchors."""
+    """The anchor pattern runs on the standard library's engine, scanned for its first characters
+    (scanning.FirstCharPattern); on the regex engine, as a plain search, it finds the same anchors."""
     import random
 
     import regex
@@ -270,8 +270,7 @@ def test_period_anchors_found_on_re_are_those_the_regex_engine_finds() -> None:
     from .conftest import sample_texts
 
     anchors = get_extractor().classifier.tenses._anchors
-    body = anchors.pattern[anchors.pattern.index("])") + 2 :]  # without the lookahead
-    plain = regex.compile(body)
+    plain = regex.compile(anchors.pattern.pattern)
     rng = random.Random(2)
     pieces = [
         "2025年",
@@ -300,3 +299,33 @@ def test_period_anchors_found_on_re_are_those_the_regex_engine_finds() -> None:
         assert ours == [(m.span(), m.lastgroup) for m in plain.finditer(text)], text
         found += len(ours)
     assert found > 2000
+
+
+def test_the_context_of_a_position_does_not_depend_on_the_positions_asked_before() -> None:
+    """Contexts are kept over the stretch where a position's sections stay the same: asked for in
+    text order, out of order or alone, every position gets the same context."""
+    import random
+
+    from extractor.metadata import read_metadata
+    from extractor.pipeline import get_extractor
+    from extractor.structure import find_structure
+
+    from .conftest import sample_texts
+
+    tenses = get_extractor().classifier.tenses
+    rng = random.Random(5)
+    distinct = 0
+    for text in sample_texts():
+        structure, meta = find_structure(text), read_metadata(text)
+        args = (text, structure.enclosing_stretch, meta.year, meta.genre)
+        positions = list(range(0, len(text), 5))
+        in_order = tenses.contexts(*args)
+        ordered = [in_order(p) for p in positions]
+        shuffled = positions[:]
+        rng.shuffle(shuffled)
+        out_of_order = tenses.contexts(*args)
+        by_pos = {p: out_of_order(p) for p in shuffled}
+        assert ordered == [by_pos[p] for p in positions]
+        assert [tenses.contexts(*args)(p) for p in positions[::50]] == ordered[::50]
+        distinct = max(distinct, len(set(ordered)))
+    assert distinct > 1, "the sample reports have review and plan parts"

@@ -790,3 +790,22 @@ def test_line_patterns_find_what_a_multiline_caret_finds() -> None:
             assert [(m.span(1), m.groupdict()) for m in pattern.finditer(text)] == slow
             found += len(slow)
     assert found > 50
+
+
+def test_the_stretch_around_a_position_has_the_sections_of_that_position_throughout() -> None:
+    from .conftest import sample_texts
+
+    for text in sample_texts():
+        st_ = find_structure(text)
+        assert st_.sections
+        for pos in range(0, len(text) + 1, 7):
+            chain, lo, hi = st_.enclosing_stretch(pos)
+            assert chain == st_.enclosing(pos)
+            assert lo <= pos < hi
+            # the ends of the stretch are section bounds, and every position inside has that chain
+            for q in range(max(lo, 0), min(hi, len(text) + 1)):
+                assert st_.enclosing(q) == chain
+            if lo >= 0:
+                assert any(lo in (s.start, s.end) for s in st_.sections)
+            if hi <= len(text):
+                assert any(hi in (s.start, s.end) for s in st_.sections)
