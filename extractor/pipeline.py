@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
@@ -38,11 +39,11 @@ from .models import (
     constructed,
     decimal_to_json,
 )
-from .normalize import Normalized, fold_ideographs, normalize_folded
+from .normalize import IDEOGRAPH_VARIANTS, Normalized, fold_ideographs, normalize_folded
 from .numbers import plain
 from .quantities import Candidate, QuantityFinder, Rejection
 from .rulefiles import Rules, builtin_rules, builtin_sha256, load_rules, rules_from_env
-from .script import SCRIPTS, Script, ScriptChoice, detect_script, to_simplified
+from .script import SCRIPTS, Script, ScriptChoice, detect_script, to_simplified, traditional_class
 from .structure import Structure, find_structure
 from .tense import Context
 from .writers import json_line
@@ -199,6 +200,20 @@ def _title(text: str) -> str | None:
     return first if first is not None and len(first) <= 80 else None
 
 
+_AS_WRITTEN: Any = None
+
+
+def _as_written(text: str) -> re.Match[str] | None:
+    """The first character of ``text`` that script detection counts as Traditional or that
+    folding changes (:data:`~extractor.normalize.IDEOGRAPH_VARIANTS`); None for a text read as
+    it is written.  The class is built on first use (it loads OpenCC's table, as detection does)."""
+    global _AS_WRITTEN
+    if _AS_WRITTEN is None:
+        _AS_WRITTEN = re.compile(f"[{traditional_class()}{IDEOGRAPH_VARIANTS}]").search
+    found: re.Match[str] | None = _AS_WRITTEN(text)
+    return found
+
+
 def _first_nonblank(lines: list[str]) -> str | None:
     return next((line.strip() for line in lines if line.strip()), None)
 
@@ -262,13 +277,19 @@ class Extractor:
         ``warnings`` (what reading the input changed or dropped: replaced bytes, text left out on
         purpose) go first into the ``document`` record's warnings.
         """
-        script = self.script_of(text)
-        # Traditional text is read through a Simplified copy of the same length (script.py), so
-        # offsets found in the copy index ``text``; records take their text from ``text``.
-        read = to_simplified(text) if script == "traditional" else text
-        # Everything reads the text with Kangxi radicals and compatibility ideographs folded (PDF
-        # fonts): the same length again, so offsets index ``text``.
-        folded = fold_ideographs(read)
+        if self.script == "auto" and _as_written(text) is None:
+            # No Traditional-only character and nothing to fold (the usual text): one scan
+            # says what detection and folding below would each scan the text to say.
+            script: Script = "simplified"
+            folded = text
+        else:
+            script = self.script_of(text)
+            # Traditional text is read through a Simplified copy of the same length (script.py),
+            # so offsets found in the copy index ``text``; records take their text from ``text``.
+            read = to_simplified(text) if script == "traditional" else text
+            # Everything reads the text with Kangxi radicals and compatibility ideographs folded
+            # (PDF fonts): the same length again, so offsets index ``text``.
+            folded = fold_ideographs(read)
         norm = normalize_folded(folded)
         cands, rejected = self.finder.find(norm.text)
         structure = find_structure(folded, self._structure)

@@ -168,6 +168,12 @@ class QuantityFinder:
             | {mk[0] for mk in lex.qualifiers.infix.get("more_than", [])}
             | {sep[0] for sep in num.range_separators}
         )
+        # A Chinese digit that starts no other form, followed by a character that neither goes on
+        # with a numeral (十, 点, 分之) nor starts a tail, is a lone numeral that the main loop would
+        # read and then drop (一是, 统一, 进一步): told by two set look-ups, without the pattern.
+        other_forms_first = set(bare) | {w[0] for w in num.per_words} | {w[0] for w in num.doublings}
+        self._lone_digits = frozenset(ch_start) - other_forms_first - {"万", "亿"}
+        self._lone_stop = frozenset(ch_cont) | {"点", num.fraction_infix[:1]} | self._tail_starts
         self._bare_values = {k: Decimal(v) for k, v in num.bare_magnitudes.items()}
         self._pairs = {p: (parse_number(p[0]), parse_number(p[1])) for p in num.approximate_pairs}
         self._units = lex.units
@@ -451,13 +457,18 @@ class QuantityFinder:
         pos = 0
         start, number = self._number_start, self._number.match
         tail_starts, rules_for = self._tail_starts, self._rules_for
+        lone, lone_stop = self._lone_digits, self._lone_stop
         while True:
             hit = start(text, pos)
             if hit is None:
                 break
-            m = number(text, hit.start())
+            p = hit.start()
+            if text[p] in lone and text[p + 1 : p + 2] not in lone_stop:
+                pos = p + 1
+                continue
+            m = number(text, p)
             if m is None:
-                pos = hit.start() + 1
+                pos = p + 1
                 continue
             form = _FORM[m.lastgroup or ""]
             if form == "ar" or form == "ch":

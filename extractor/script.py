@@ -89,7 +89,17 @@ class _Converters:
 
 def _char_class(chars: frozenset[str]) -> re.Pattern[str]:
     # An empty set matches nothing (a class cannot be empty).
-    return re.compile(f"[{''.join(re.escape(c) for c in sorted(chars))}]" if chars else "(?!)")
+    return re.compile(f"[{_class_body(chars)}]" if chars else "(?!)")
+
+
+def _class_body(chars: frozenset[str]) -> str:
+    return "".join(re.escape(c) for c in sorted(chars))
+
+
+def traditional_class() -> str:
+    """The characters :func:`detect_script` counts as Traditional-only, as the inside of a
+    character class ("" for none): a text without any of them is Simplified."""
+    return _class_body(_converters().traditional_only)
 
 
 _CONVERTERS: _Converters | None = None

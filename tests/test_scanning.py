@@ -91,3 +91,22 @@ def test_a_pattern_that_matches_the_empty_string_is_refused_where_it_does() -> N
     broken = FirstCharPattern("b?", "a")  # breaks the promise: its matches do not open with "a"
     with pytest.raises(ValueError, match="matched the empty string"):
         list(broken.finditer("xab"))
+
+
+def test_a_lone_chinese_digit_skipped_by_the_number_scan_is_one_the_scan_would_drop() -> None:
+    """The finder skips a Chinese digit by two set look-ups (一是, 统一): the number pattern would
+    read it alone, as a Chinese numeral after which no unit, magnitude or range can follow."""
+    finder = get_extractor().finder
+    lone, stop = finder._lone_digits, finder._lone_stop
+    rng = random.Random(11)
+    alphabet = "一二三四五六七八九十百千万亿两零点分之是个人元年%.0123456789，"
+    texts = [*_mixed_texts(), *("".join(rng.choice(alphabet) for _ in range(500)) for _ in range(40))]
+    skipped = 0
+    for text in texts:
+        for p, ch in enumerate(text):
+            if ch in lone and text[p + 1 : p + 2] not in stop:
+                m = finder._number.match(text, p)
+                assert m is not None and m.lastgroup == "ch" and m.end() == p + 1, (text[p : p + 5], m)
+                assert text[p + 1 : p + 2] not in finder._tail_starts
+                skipped += 1
+    assert skipped > 1000

@@ -177,3 +177,25 @@ def test_a_lone_surrogate_does_not_stop_the_conversion() -> None:
     assert to_simplified("\udae1鵟億萬") == "\udae1𫛭亿万"
     r = extractor.extract("\udae1億萬元增長5%")
     assert [m.text for m in r.metrics] == ["5%"]
+
+
+@pytest.mark.parametrize(
+    ("text", "as_written"),
+    [
+        ("全年地区生产总值增长5%，新增就业1.2万人", True),
+        ("全年地區生產總值增長5%", False),  # Traditional-only characters: detection reads them
+        ("⼀是聚焦⼯业", False),  # Kangxi radicals: folding changes them
+        ("\uf9b2人员", False),  # a compatibility ideograph (U+F9B2, 零)
+    ],
+)
+def test_one_scan_tells_a_text_read_as_written(text: str, as_written: bool) -> None:
+    """The pipeline's shortcut: no character that detection counts or folding changes, so the
+    text is Simplified and unfolded, with the records the long way gives."""
+    from extractor.normalize import fold_ideographs
+    from extractor.pipeline import _as_written
+
+    assert (_as_written(text) is None) is as_written
+    if as_written:
+        assert detect_script(text) == "simplified" and fold_ideographs(text) == text
+    auto, chosen = Extractor(script="auto"), Extractor(script=detect_script(text))
+    assert auto.extract(text).to_jsonl() == chosen.extract(text).to_jsonl()
