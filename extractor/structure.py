@@ -294,7 +294,19 @@ class Structure:
 # Compiled patterns
 # --------------------------------------------------------------------------------------------
 
-_CJK = regex.compile(r"\p{Han}")
+
+@cache
+def _at_least_cjk(k: int) -> Any:
+    """``match(text)`` holds when ``text`` has at least ``k`` Han characters (read up to the
+    k-th, not counted through)."""
+    return regex.compile(rf"(?:\P{{Han}}*\p{{Han}}){{{max(k, 0)}}}").match
+
+
+def _few_cjk(text: str, k: int) -> bool:
+    """Fewer than ``k`` Han characters in ``text``."""
+    return _at_least_cjk(k)(text) is None
+
+
 _TABLE_GAP = regex.compile("[ \u3000]{2,}")
 
 
@@ -376,6 +388,9 @@ class _Patterns:
     numeral_list: Any
     indent: str
     quotes: tuple[tuple[str, str], ...]
+    # The first terminator of a heading / an item's topic in a text (``search``).
+    heading_end: Any
+    topic_end: Any
 
 
 @cache
@@ -483,6 +498,8 @@ def _compile(v: StructureVocabulary) -> _Patterns:
         numeral_list=numeral_list,
         indent=v.text.indent,
         quotes=tuple((a, b) for a, b in v.text.quotes),
+        heading_end=re.compile(f"[{re.escape(h.terminators)}]").search,
+        topic_end=re.compile(f"[{re.escape(it.topic_terminators)}]").search,
     )
 
 
@@ -590,12 +607,8 @@ def _heading_text(text: str, pos: int, le: int, p: _Patterns) -> tuple[str, bool
     """(heading, heading fills its line, heading ends with a full stop) for text at ``pos``."""
     h = p.vocab.headings
     stripped = text[pos : min(le, pos + _WINDOW)].lstrip(p.indent + "：:")
-    cut = len(stripped)
-    term = ""
-    for i, ch in enumerate(stripped):
-        if ch in h.terminators:
-            cut, term = i, ch
-            break
+    found = p.heading_end(stripped)
+    cut, term = (found.start(), found.group()) if found is not None else (len(stripped), "")
     head = stripped[:cut]
     own_line = not _clean(stripped[cut + 1 :]) if term else pos + _WINDOW >= le
     if len(head) > h.max_heading_chars:
@@ -678,7 +691,7 @@ def _heading_candidates(text: str, p: _Patterns, lines: _Lines) -> list[_Cand]:
             if "\t" in rest or len(_TABLE_GAP.findall(rest)) >= 2:
                 continue  # a table row
             if rest.strip(p.indent):  # else the heading is the next line
-                if len(_CJK.findall(rest[:40])) < h.min_heading_cjk:
+                if _few_cjk(rest[:40], h.min_heading_cjk):
                     continue
             elif style not in ("part", "chinese"):
                 continue
@@ -692,7 +705,7 @@ def _heading_candidates(text: str, p: _Patterns, lines: _Lines) -> list[_Cand]:
             if not heading:  # "第一部分\n发展回顾": a title line without a sentence end
                 heading, _ = _next_nonempty_line(text, le, h.max_heading_chars)
                 if (
-                    len(_CJK.findall(heading)) < max(1, h.min_heading_cjk)
+                    _few_cjk(heading, max(1, h.min_heading_cjk))
                     or any(ch in heading for ch in p.vocab.text.sentence_ends)
                     or p.heading_line.match(heading) is not None
                 ):
@@ -744,6 +757,7 @@ def _plain_candidates(text: str, p: _Patterns) -> list[_Cand]:
     """Unnumbered heading lines: short, no final or inner punctuation, between paragraphs."""
     v = p.vocab.plain
     ends = p.vocab.text.sentence_ends + "；;"
+    not_chars = re.compile(f"[{re.escape(v.not_chars)}]").search if v.not_chars else None
     out: list[_Cand] = []
     prev_line = ""
     pos = 0
@@ -754,12 +768,12 @@ def _plain_candidates(text: str, p: _Patterns) -> list[_Cand]:
         if not line:
             continue
         prev, prev_line = prev_line, line
-        if (
+        if (  # (the cheap tests first)
             len(line) > v.max_chars
-            or len(_CJK.findall(line)) < v.min_cjk
-            or any(ch in v.not_chars for ch in line)
             or not prev
             or not (prev[-1] in ends or p.heading_line.match(prev) is not None)
+            or _few_cjk(line, v.min_cjk)
+            or (not_chars is not None and not_chars(line) is not None)
             or p.heading_line.match(line) is not None
             or p.appendix_line.match(line) is not None
         ):
@@ -1009,7 +1023,7 @@ def _dash_candidates(text: str, p: _Patterns, taken: set[int]) -> list[_ItemCand
         if not body.startswith(starts):  # most lines: one call tells
             continue
         marker = next((m for m in markers if body.startswith(m)), None)
-        if marker is None or len(_CJK.findall(body[len(marker) : len(marker) + 20])) < 2:
+        if marker is None or _few_cjk(body[len(marker) : len(marker) + 20], 2):
             continue
         lead = start + len(raw) - len(body)
         if lead < first_section:
@@ -1029,12 +1043,14 @@ def _item_topic(text: str, body: int, end: int, p: _Patterns) -> tuple[str, str 
     cue = next((c for c in it.focus_cues if seg.startswith(c)), None)
     if cue is not None:
         seg = seg[len(cue) :]
-    cut = next((i for i, ch in enumerate(seg) if ch in it.topic_terminators), len(seg))
+    found = p.topic_end(seg)
+    cut = found.start() if found is not None else len(seg)
     topic = _clean(seg[:cut])
     slogan: str | None = None
     if cut < len(seg) and seg[cut] in "，,":
         rest = seg[cut + 1 :]
-        cut2 = next((i for i, ch in enumerate(rest) if ch in it.topic_terminators), len(rest))
+        found = p.topic_end(rest)
+        cut2 = found.start() if found is not None else len(rest)
         second = rest[:cut2]
         if (
             0 < len(second) <= it.max_slogan_chars

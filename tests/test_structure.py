@@ -809,3 +809,17 @@ def test_the_stretch_around_a_position_has_the_sections_of_that_position_through
                 assert any(lo in (s.start, s.end) for s in st_.sections)
             if hi <= len(text):
                 assert any(hi in (s.start, s.end) for s in st_.sections)
+
+
+def test_few_cjk_says_what_counting_the_han_characters_says() -> None:
+    import random
+
+    import regex
+
+    from extractor.structure import _few_cjk
+
+    rng = random.Random(4)
+    for _ in range(2000):
+        text = "".join(rng.choice("一二是a1 ，\n〇々⺀") for _ in range(rng.randint(0, 12)))
+        k = rng.randint(0, 5)
+        assert _few_cjk(text, k) == (len(regex.findall(r"\p{Han}", text)) < k), (text, k)
