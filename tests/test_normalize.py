@@ -90,3 +90,34 @@ def test_the_two_deletion_patterns_find_what_one_alternation_finds() -> None:
         assert two == [m.span() for m in one.finditer(text)], text
         found += len(two)
     assert found > 1000
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_blank_runs_give_the_spans_the_whole_text_pattern_gives(seed: int) -> None:
+    import random
+
+    from extractor.normalize import _DELETE_SPACE, _space_spans
+
+    rng = random.Random(seed)
+    alphabet = [
+        "  ",
+        " ",
+        "\t",
+        "\n",
+        "\r\n",
+        " \n ",
+        "1",
+        "23",
+        ".",
+        "%",
+        "‰",
+        "PM",
+        "a",
+        "增长",
+        "。",
+        "人",
+        "，",
+    ]
+    for _ in range(50):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        assert _space_spans(text) == [m.span() for m in _DELETE_SPACE.finditer(text)], repr(text)
