@@ -8,7 +8,7 @@ SHARED ?= ../shared
 GOLD := $(SHARED)/gold/dev.jsonl
 TARGETS := $(SHARED)/gold/targets_2026.jsonl
 
-.PHONY: install demo test eval lint schemas bench bench-instructions fuzz clean
+.PHONY: install demo test eval lint schemas bench bench-instructions bench-pdf fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ bench: install
 # Valgrind: within about 1% from run to run, where timings on a shared machine move by 10% and more.
 bench-instructions: install
 	$(BIN)/python benchmarks/instructions.py
+
+# The PDF reading time split: each engine alone, the cleaning both share, PDFium's pages (Chromium).
+bench-pdf: install
+	$(BIN)/python benchmarks/pdf_engines.py
 
 # A million seeded inputs through extract, every invariant checked; reproducers of failures go to
 # out/fuzz-crashes (minutes: not part of `make test`, which runs a 20,000-input slice).
