@@ -18,6 +18,7 @@ import regex
 
 from .lexicon import Lexicon, alternation, lengths_by, load_lexicon
 from .quantities import Candidate
+from .scanning import char_search
 from .segment import get_segmenter
 from .tense import Context, Tenses
 
@@ -34,7 +35,7 @@ _SENTENCE_BREAK = "。！？!?\n；;"
 _QUOTED = re.compile(r"“[^“”\n]{0,40}”|\"[^\"\n]{0,40}\"|《[^《》\n]{0,40}》")
 _HAN_CHAR = regex.compile(r"\p{Han}")
 _QUOTE_CHARS = str.maketrans("", "", "“”\"'‘’「」")
-_QUOTE_FOUND = re.compile("[" + re.escape("".join(chr(c) for c in _QUOTE_CHARS)) + "]").search
+_QUOTE_FOUND = char_search(chr(c) for c in _QUOTE_CHARS)
 # Object-bearing kinds: "182名领导干部" counts 领导干部 (after the number); a money or percent
 # figure is a value of what comes before it ("签约额170亿元", "增长5%").
 _AFTER_KINDS = frozenset({"count", "area", "length", "weight", "volume", "energy"})
@@ -106,8 +107,7 @@ class Classifier:
         self._trailing_adverbs = _Suffixes(ob.trailing_adverbs)
         self._after_trailers = frozenset(ob.after_trailers)
         self._after_stops = frozenset(ob.after_stops)
-        stops = "".join(sorted(self._after_stops))
-        self._after_stop_found = re.compile(f"[{re.escape(stops)}]").search if stops else None
+        self._after_stop_found = char_search(self._after_stops)
         self._share_units = frozenset(ob.share_units)
         self._inner_links = frozenset(ob.inner_links)
         self._distributive = sorted(ob.distributive.items(), key=lambda kv: -len(kv[0]))
@@ -379,7 +379,7 @@ class Classifier:
         if spans:
             after = after[: spans[0][0]]
         # 110万名高校毕业生在粤就业: a preposition opens an adverbial, not part of the noun.
-        if self._after_stop_found is not None and self._after_stop_found(after, 2):
+        if self._after_stop_found(after, 2):
             bounds = boundaries(segmented)
             stop = next(
                 (i for i, ch in enumerate(after) if i >= 2 and ch in self._after_stops and i in bounds), None

@@ -200,18 +200,18 @@ def _title(text: str) -> str | None:
     return first if first is not None and len(first) <= 80 else None
 
 
-_AS_WRITTEN: Any = None
-
-
 def _as_written(text: str) -> re.Match[str] | None:
     """The first character of ``text`` that script detection counts as Traditional or that
     folding changes (:data:`~extractor.normalize.IDEOGRAPH_VARIANTS`); None for a text read as
-    it is written.  The class is built on first use (it loads OpenCC's table, as detection does)."""
-    global _AS_WRITTEN
-    if _AS_WRITTEN is None:
-        _AS_WRITTEN = re.compile(f"[{traditional_class()}{IDEOGRAPH_VARIANTS}]").search
-    found: re.Match[str] | None = _AS_WRITTEN(text)
+    it is written."""
+    found: re.Match[str] | None = _as_written_pattern().search(text)
     return found
+
+
+@lru_cache(maxsize=1)
+def _as_written_pattern() -> re.Pattern[str]:
+    # Built on first use: it loads OpenCC's table, as detection does.
+    return re.compile(f"[{traditional_class()}{IDEOGRAPH_VARIANTS}]")
 
 
 def _first_nonblank(lines: list[str]) -> str | None:

@@ -22,6 +22,7 @@ import regex
 
 from .lexicon import Lexicon, LexiconError, UnitSpec, alternation, lengths_by, load_lexicon
 from .numbers import NumberParseError, divide, multiply, parse_number
+from .scanning import char_search
 
 __all__ = ["TRAP_RULES", "Candidate", "QuantityFinder", "Rejection"]
 
@@ -119,7 +120,8 @@ class QuantityFinder:
         num = lex.numerals
         ch_start = "".join(num.chinese_digits)
         ch_cont = ch_start + "".join(num.chinese_continuations)
-        chinese = f"[{ch_start}][{ch_cont}]*(?:点[{ch_start}]+)?"
+        point = "点"  # a Chinese decimal point: 三点五
+        chinese = f"[{ch_start}][{ch_cont}]*(?:{point}[{ch_start}]+)?"
         # Arabic, optionally mixed with a trailing group after 万/亿 (3万4000, 13万2, 13万2千); a minus
         # sign only where no digit, letter or sign stands before it (so 6.5%-7% stays a range).
         arabic = (
@@ -132,9 +134,10 @@ class QuantityFinder:
         # Every number starts with one of these characters: the text is scanned for them (a class
         # search skips the others several times faster than the engine tries the pattern there).
         arabic_first = set("0123456789-−－")
-        others_first = set(ch_start + bare) | {w[0] for w in num.per_words} | {w[0] for w in num.doublings}
-        starts = "".join(sorted(arabic_first | others_first))
-        self._number_start = re.compile(f"[{regex.escape(starts)}]").search
+        # (the words' forms: per-cent and doubling words, bare magnitudes)
+        words_first = set(bare) | {w[0] for w in num.per_words} | {w[0] for w in num.doublings}
+        others_first = set(ch_start) | words_first
+        self._number_start = char_search(arabic_first | others_first)
         # A look-behind per threshold word (each of fixed width), so that the standard library's
         # engine, which scans about twice as fast as ``regex`` here, can run the pattern.
         after_threshold = (
@@ -171,9 +174,8 @@ class QuantityFinder:
         # A Chinese digit that starts no other form, followed by a character that neither goes on
         # with a numeral (十, 点, 分之) nor starts a tail, is a lone numeral that the main loop would
         # read and then drop (一是, 统一, 进一步): told by two set look-ups, without the pattern.
-        other_forms_first = set(bare) | {w[0] for w in num.per_words} | {w[0] for w in num.doublings}
-        self._lone_digits = frozenset(ch_start) - other_forms_first - {"万", "亿"}
-        self._lone_stop = frozenset(ch_cont) | {"点", num.fraction_infix[:1]} | self._tail_starts
+        self._lone_digits = frozenset(ch_start) - words_first - {"万", "亿"}
+        self._lone_stop = frozenset(ch_cont) | {point, num.fraction_infix[:1]} | self._tail_starts
         self._bare_values = {k: Decimal(v) for k, v in num.bare_magnitudes.items()}
         self._pairs = {p: (parse_number(p[0]), parse_number(p[1])) for p in num.approximate_pairs}
         self._units = lex.units
@@ -197,8 +199,7 @@ class QuantityFinder:
         self._adverb_reach = adverb.max_gap + max(len(w) for w in self._adverb_of)
         # Whether a text holds a character an adverb starts with (a class search: no slicing,
         # no character objects).
-        first = "".join(sorted({w[0] for w in self._adverb_of if w}))
-        self._adverb_first = re.compile(f"[{re.escape(first)}]").search if first else None
+        self._adverb_first = char_search(w[0] for w in self._adverb_of if w)
         traps = lex.traps
         unknown = [r.id for r in traps.rules if r.id not in TRAP_RULES]
         if unknown:
@@ -602,7 +603,7 @@ class QuantityFinder:
             start = num_start - len(prefix)
         elif prefix is None and qualifier == "exact":
             lo = max(0, num_start - self._adverb_reach)
-            near = self._adverb_first is not None and self._adverb_first(text, lo, num_start) is not None
+            near = self._adverb_first(text, lo, num_start) is not None
             adverb = self._adverb.search(text[lo:num_start]) if near else None
             if adverb is not None:  # 至少引进5个: the marker is not adjacent, so not in the span
                 qualifier, marker = self._adverb_of[adverb.group(1)], adverb.group(1)

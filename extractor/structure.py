@@ -41,7 +41,7 @@ import regex
 from pydantic import Field, field_validator
 
 from .lexicon import StrictModel, alternation, load_data
-from .scanning import FirstCharPattern
+from .scanning import FirstCharPattern, char_search
 
 __all__ = [
     "DeclaredCount",
@@ -388,9 +388,11 @@ class _Patterns:
     numeral_list: Any
     indent: str
     quotes: tuple[tuple[str, str], ...]
-    # The first terminator of a heading / an item's topic in a text (``search``).
+    # The first terminator of a heading / an item's topic, a character a plain heading never
+    # holds, in a text (``search``).
     heading_end: Any
     topic_end: Any
+    plain_not: Any
 
 
 @cache
@@ -498,8 +500,9 @@ def _compile(v: StructureVocabulary) -> _Patterns:
         numeral_list=numeral_list,
         indent=v.text.indent,
         quotes=tuple((a, b) for a, b in v.text.quotes),
-        heading_end=re.compile(f"[{re.escape(h.terminators)}]").search,
-        topic_end=re.compile(f"[{re.escape(it.topic_terminators)}]").search,
+        heading_end=char_search(h.terminators),
+        topic_end=char_search(it.topic_terminators),
+        plain_not=char_search(v.plain.not_chars),
     )
 
 
@@ -757,7 +760,6 @@ def _plain_candidates(text: str, p: _Patterns) -> list[_Cand]:
     """Unnumbered heading lines: short, no final or inner punctuation, between paragraphs."""
     v = p.vocab.plain
     ends = p.vocab.text.sentence_ends + "；;"
-    not_chars = re.compile(f"[{re.escape(v.not_chars)}]").search if v.not_chars else None
     out: list[_Cand] = []
     prev_line = ""
     pos = 0
@@ -773,7 +775,7 @@ def _plain_candidates(text: str, p: _Patterns) -> list[_Cand]:
             or not prev
             or not (prev[-1] in ends or p.heading_line.match(prev) is not None)
             or _few_cjk(line, v.min_cjk)
-            or (not_chars is not None and not_chars(line) is not None)
+            or p.plain_not(line) is not None
             or p.heading_line.match(line) is not None
             or p.appendix_line.match(line) is not None
         ):

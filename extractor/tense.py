@@ -130,8 +130,6 @@ class Tenses:
 
         by_section: dict[str | None, tuple[str | None, int | None]] = {}
         contexts: dict[tuple[str | None, int | None], Context] = {}
-        # The context of a position whose sections say the tense depends on those sections alone.
-        settled: dict[str | None, Context] = {}
 
         def of_sections(sections: Sequence[SectionSpan]) -> tuple[str | None, int | None]:
             tense: str | None = None
@@ -159,26 +157,23 @@ class Tenses:
             sections, start, end = enclosing(pos)
             # The chain of enclosing sections is fixed by the innermost one: decided once for it.
             key = sections[0].id if sections else None
-            made = settled.get(key)
+            found = by_section.get(key)
+            if found is None:
+                found = by_section[key] = of_sections(sections)
+            tense, period = found
+            if tense is None:
+                line_start = text.rfind("\n", 0, pos) + 1
+                if text.startswith(self._review_openers, line_start) or review_default:
+                    tense = "review"
+            if period is None and tense is not None:
+                period = review_year if tense == "review" else plan_year
+            made = contexts.get((tense, period))  # a document has a handful of distinct ones
             if made is None:
-                found = by_section.get(key)
-                if found is None:
-                    found = by_section[key] = of_sections(sections)
-                tense, period = found
-                if tense is None:
-                    line_start = text.rfind("\n", 0, pos) + 1
-                    if text.startswith(self._review_openers, line_start) or review_default:
-                        tense = "review"
-                if period is None and tense is not None:
-                    period = review_year if tense == "review" else plan_year
-                made = contexts.get((tense, period))  # a document has a handful of distinct ones
-                if made is None:
-                    made = contexts[tense, period] = Context(tense, period, plan_year, review_year)
-                if found[0] is None:  # the line decided: not the same over the stretch
-                    lo = hi = 0
-                    return made
-                settled[key] = made
-            lo, hi, here = start, end, made
+                made = contexts[tense, period] = Context(tense, period, plan_year, review_year)
+            if found[0] is None:  # the line decided: not the same over the stretch
+                lo = hi = 0
+            else:  # the sections decided: the same over the whole stretch
+                lo, hi, here = start, end, made
             return made
 
         return at

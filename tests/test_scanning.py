@@ -110,3 +110,16 @@ def test_a_lone_chinese_digit_skipped_by_the_number_scan_is_one_the_scan_would_d
                 assert text[p + 1 : p + 2] not in finder._tail_starts
                 skipped += 1
     assert skipped > 1000
+
+
+def test_char_search_finds_the_first_of_its_characters_and_nothing_for_none() -> None:
+    from extractor.scanning import char_search
+
+    search = char_search("]^-\\，")  # characters a class would read as syntax, escaped
+    for text in ("ab-c", "a^b", "x]", "\\", "增长，5%"):
+        want = min(i for i, ch in enumerate(text) if ch in "]^-\\，")
+        m = search(text)
+        assert m is not None and m.start() == want
+    assert search("abc") is None
+    assert search("a-b", 2) is None and search("-ab", 0, 0) is None
+    assert char_search("")("any text") is None
